@@ -365,8 +365,8 @@ def load_table(
     path = Path(path)
     schema = get_schema(table)
     territory = territory or load_territory()
-    raw, geoms = read_raw(path)
-    raw, file_warnings = _map_headers(raw, schema, path)
+    original, geoms = read_raw(path)
+    raw, file_warnings = _map_headers(original.copy(), schema, path)
     offset = 2  # header is line 1
     first = raw.iloc[0] if len(raw) else None
     if first is not None and first["id"].strip().startswith("(obligatoire)"):
@@ -389,13 +389,19 @@ def load_table(
             for i in raw.index[raw[f.name].str.strip() == ""]:
                 problem(i, f.name, "valeur obligatoire manquante")
 
-    codes, commune_errors = territory.resolve_communes(raw["commune"].str.strip())
-    for i, v in raw["commune"].str.strip().items():
+    communes = raw["commune"].str.strip().replace("", None)
+    codes, commune_errors = territory.resolve_communes(communes)
+    for i, v in communes.dropna().items():
         if v in commune_errors:
             problem(i, "commune", commune_errors[v])
     typed["code_insee"] = codes
 
-    _check_constraints(typed, schema, problem)
+    first_use = typed["id"].dropna().drop_duplicates(keep="first")
+    line_of = pd.Series(first_use.index + offset, index=first_use.to_numpy())
+    for i, ident in typed["id"].dropna().items():
+        if line_of[ident] != i + offset:
+            problem(i, "id", f"identifiant « {ident} » déjà utilisé ligne {line_of[ident]}")
+    _check_constraints(typed, raw, schema, problem)
     if geoms is not None:
         _fill_from_geometry(typed, geoms)
 
@@ -411,7 +417,7 @@ def load_table(
 
     problems_df = pd.DataFrame(problems, columns=["ligne", "colonne", "valeur", "motif", "gravite"])
     problems_df = problems_df.sort_values(["ligne", "colonne"], kind="stable").reset_index(drop=True)
-    rejects = raw.loc[rejected].copy()
+    rejects = original.loc[rejected].copy()
     reasons: dict[int, list[str]] = {}
     for p in problems_df[problems_df["gravite"] == "rejet"].itertuples():
         reasons.setdefault(p.ligne, []).append(f"{p.colonne} : {p.motif}")
@@ -428,8 +434,10 @@ def load_table(
     )
 
 
-def _check_constraints(typed: pd.DataFrame, schema: TableSchema, problem) -> None:
-    """Bounds, uniqueness and cross-field rules, through pandera (lazy)."""
+def _check_constraints(
+    typed: pd.DataFrame, raw: pd.DataFrame, schema: TableSchema, problem
+) -> None:
+    """Bounds, formats and cross-field rules, through pandera (lazy)."""
     checked = typed[[f.name for f in schema.fields if f.kind != "liste"]].copy()
     for f in schema.fields:
         if f.kind in {"decimal", "entier", "latitude", "longitude"}:
@@ -444,7 +452,8 @@ def _check_constraints(typed: pd.DataFrame, schema: TableSchema, problem) -> Non
             if pd.isna(case.index):
                 continue
             col = case.column if isinstance(case.column, str) and case.column in checked else "id"
-            reason = _pandera_reason(str(case.check), case.failure_case)
+            value = raw.at[int(case.index), col]
+            reason = _pandera_reason(str(case.check), value)
             if reason is not None:
                 problem(int(case.index), col, reason)
 
@@ -452,8 +461,6 @@ def _check_constraints(typed: pd.DataFrame, schema: TableSchema, problem) -> Non
 def _pandera_reason(check: str, value: object) -> str | None:
     if check == "not_nullable":
         return None  # already reported as "valeur obligatoire manquante"
-    if check == "field_uniqueness":
-        return f"identifiant « {value} » en double"
     if check.startswith(("doit être", "un SIRET")):
         return f"« {value} » : {check}"
     return check

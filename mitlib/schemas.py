@@ -18,6 +18,7 @@ Column names are French and borrow the national schemas where they overlap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import pandas as pd
 import pandera.pandas as pa
 
 __all__ = [
@@ -219,6 +220,17 @@ class TableSchema:
         """Columns holding personal data."""
         return [f.name for f in self.fields if f.private]
 
+    def drop_private(self, df: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``df`` without the personal-data columns.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"id": ["L-1"], "proprio_contact": ["a@b.fr"]})
+        >>> get_schema("locaux").drop_private(df).columns.tolist()
+        ['id']
+        """
+        return df.drop(columns=[c for c in self.private_columns if c in df.columns])
+
     def field(self, name: str) -> Field:
         """Return the field called ``name``."""
         for f in self.fields:
@@ -253,7 +265,6 @@ class TableSchema:
             columns[f.name] = pa.Column(
                 nullable=not f.required,
                 checks=checks,
-                unique=f.kind == "identifiant",
                 required=False,
                 coerce=False,
             )

@@ -1,0 +1,174 @@
+"""The territorial diagnosis: load the tables, compute, write the outputs.
+
+Tables are written the way French users open them: CSV with ``;`` and a
+decimal comma, UTF-8 with BOM. Personal-data columns are never written.
+Every output carries its provenance (mitlib version, territory source and
+population vintage, SHA-256 of each input file) and says when the data are
+the fictional sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mitlib.indicators import aggregate, commune_indicators, coverage_matrix
+from mitlib.indicators import indicator_labels as _labels
+from mitlib.io import LoadResult, example_path, load_table
+from mitlib.provenance import file_sha256, territory_facts
+from mitlib.schemas import TABLES, get_schema
+from mitlib.territory import Territory
+
+__all__ = [
+    "Diagnosis",
+    "load_inputs",
+    "provenance",
+    "run_diagnosis",
+    "to_text_lists",
+    "write_diagnosis",
+]
+
+FICTIONAL_NOTICE = "DONNÉES FICTIVES : jeu d'exemple mitlib, aucune donnée réelle."
+
+
+def load_inputs(
+    paths: dict[str, Path | str | None], territory: Territory
+) -> dict[str, LoadResult]:
+    """Load the tables given (``None`` → the bundled fictional sample)."""
+    return {
+        table: load_table(path or example_path(table), table, territory)
+        for table, path in paths.items()
+    }
+
+
+def provenance(territory: Territory, inputs: dict[str, LoadResult]) -> pd.DataFrame:
+    """One row per fact: version, territory source, input files and their hashes."""
+    rows = territory_facts(territory)
+    for table, res in inputs.items():
+        rows.append((f"{table} : fichier", res.path.name))
+        rows.append((f"{table} : sha256", file_sha256(res.path)))
+        rows.append((f"{table} : lignes valides / rejetées", f"{len(res.data)} / {len(res.rejects)}"))
+    if any(res.fictional for res in inputs.values()):
+        rows.append(("avertissement", FICTIONAL_NOTICE))
+    return pd.DataFrame(rows, columns=["element", "valeur"])
+
+
+def to_text_lists(df: pd.DataFrame) -> pd.DataFrame:
+    """Join list cells with `` | `` (for CSV, XLSX and GeoPackage)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, list | tuple)).any():
+            out[col] = out[col].map(
+                lambda v: " | ".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return out
+
+
+@dataclass
+class Diagnosis:
+    """Everything the diagnosis computes, ready to map or write."""
+
+    territory: Territory
+    inputs: dict[str, LoadResult]
+    communes: gpd.GeoDataFrame
+    epci: pd.DataFrame
+    total: pd.DataFrame
+    coverage: pd.DataFrame
+    threshold_km: float
+
+    @property
+    def fictional(self) -> bool:
+        """True when any input is the fictional sample."""
+        return any(res.fictional for res in self.inputs.values())
+
+    def table(self, name: str) -> gpd.GeoDataFrame:
+        """Valid rows of an input table."""
+        return self.inputs[name].data
+
+
+def run_diagnosis(
+    territory: Territory,
+    paths: dict[str, Path | str | None] | None = None,
+    *,
+    threshold_km: float | None = None,
+) -> Diagnosis:
+    """Load the three tables and compute every indicator."""
+    paths = paths or dict.fromkeys(TABLES)
+    inputs = load_inputs(paths, territory)
+    kwargs = {} if threshold_km is None else {"threshold_km": threshold_km}
+    data = {t: inputs[t].data if t in inputs else None for t in TABLES}
+    communes = commune_indicators(territory, **data, **kwargs)
+    return Diagnosis(
+        territory=territory,
+        inputs=inputs,
+        communes=communes,
+        epci=aggregate(communes, by="epci"),
+        total=aggregate(communes, by="territoire"),
+        coverage=coverage_matrix(territory, data["acteurs"])
+        if data["acteurs"] is not None
+        else pd.DataFrame(),
+        threshold_km=communes.attrs["seuil_zone_blanche_km"],
+    )
+
+
+def _csv(df: pd.DataFrame, path: Path, index: bool = False) -> None:
+    df.to_csv(
+        path, sep=";", decimal=",", index=index, encoding="utf-8-sig",
+        lineterminator="\n", float_format="%.6g",
+    )
+
+
+def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
+    """Write indicator tables (CSV, XLSX) and GeoPackage layers to ``directory``.
+
+    Files: ``indicateurs_communes.csv``, ``indicateurs_epci.csv``,
+    ``indicateurs_territoire.csv``, ``couverture_epci_themes.csv``,
+    ``diagnostic.xlsx`` (those tables, the column labels and the provenance),
+    ``diagnostic.gpkg`` (communes with indicators, EPCI, and the input points
+    without personal data), ``provenance.csv``.
+    """
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    communes = pd.DataFrame(diag.communes.drop(columns="geometry"))
+    prov = provenance(diag.territory, diag.inputs)
+    labels = pd.DataFrame(
+        [(k, v) for k, v in _labels().items()], columns=["colonne", "libelle"]
+    )
+    if diag.fictional:
+        communes.insert(0, "avertissement", "DONNÉES FICTIVES")
+    files = {
+        "indicateurs_communes.csv": (communes, False),
+        "indicateurs_epci.csv": (diag.epci, True),
+        "indicateurs_territoire.csv": (diag.total, True),
+        "couverture_epci_themes.csv": (diag.coverage, True),
+        "provenance.csv": (prov, False),
+    }
+    written = []
+    for name, (df, index) in files.items():
+        _csv(df, out / name, index=index)
+        written.append(out / name)
+    xlsx = out / "diagnostic.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        communes.to_excel(writer, sheet_name="communes", index=False)
+        diag.epci.to_excel(writer, sheet_name="epci")
+        diag.total.to_excel(writer, sheet_name="territoire")
+        diag.coverage.to_excel(writer, sheet_name="couverture_themes")
+        labels.to_excel(writer, sheet_name="libelles", index=False)
+        prov.to_excel(writer, sheet_name="provenance", index=False)
+    written.append(xlsx)
+    gpkg = out / "diagnostic.gpkg"
+    gpkg.unlink(missing_ok=True)
+    diag.communes.to_file(gpkg, layer="communes_indicateurs", driver="GPKG")
+    epci = diag.territory.epci[["epci_siren", "geometry"]].merge(
+        diag.epci.reset_index(), on="epci_siren"
+    )
+    epci.to_file(gpkg, layer="epci_indicateurs", driver="GPKG")
+    for table, res in diag.inputs.items():
+        if len(res.data):
+            public = get_schema(table).drop_private(to_text_lists(res.data))
+            public.to_file(gpkg, layer=table, driver="GPKG")
+    written.append(gpkg)
+    return written

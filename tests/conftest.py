@@ -1,0 +1,73 @@
+"""Shared fixtures: the bundled territory and sample, and a tiny hand-made territory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from mitlib.territory import LAMBERT93, WGS84, Territory, load_territory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def get_path(name: str) -> Path:
+    """Path of a committed test fixture; the error lists what is available."""
+    path = FIXTURES / name
+    if not path.exists():
+        available = ", ".join(sorted(p.name for p in FIXTURES.iterdir()))
+        raise FileNotFoundError(f"{name} absent ; fixtures : {available}")
+    return path
+
+
+def assert_result(result, *, name: str, index: pd.Index) -> None:
+    """The promise of indicator functions: a named Series on the input's index."""
+    assert isinstance(result, pd.Series)
+    assert result.name == name
+    pd.testing.assert_index_equal(result.index, index)
+
+
+@pytest.fixture(scope="session")
+def territory() -> Territory:
+    return load_territory()
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Territory:
+    """Three 10 km × 10 km square communes side by side, in two EPCI.
+
+    Lambert-93 squares: A [700–710 km], B [710–720 km], C [720–730 km] in x,
+    [6 400–6 410 km] in y; town halls at the centres. Populations 2 000, 500,
+    100. EPCI E1 = {A, B}, E2 = {C}.
+    """
+    squares = [shapely.box(x, 6_400_000, x + 10_000, 6_410_000) for x in (700_000, 710_000, 720_000)]
+    l93 = gpd.GeoSeries(squares, crs=LAMBERT93)
+    halls = gpd.GeoSeries(l93.centroid, crs=LAMBERT93).to_crs(WGS84)
+    communes = gpd.GeoDataFrame(
+        {
+            "code_insee": ["99001", "99002", "99003"],
+            "nom": ["Alpha-sur-Lot", "Saint-Bêta", "Le Gamma"],
+            "epci_siren": ["E1", "E1", "E2"],
+            "epci_nom": ["CC Un", "CC Un", "CC Deux"],
+            "departement": ["99"] * 3,
+            "population": [2000, 500, 100],
+            "mairie_lon": halls.x.to_numpy(),
+            "mairie_lat": halls.y.to_numpy(),
+            "mairie_precision": ["mairie"] * 3,
+        },
+        geometry=l93.to_crs(WGS84).to_numpy(),
+        crs=WGS84,
+    )
+    epci = communes.dissolve("epci_siren", as_index=False)[["epci_siren", "epci_nom", "geometry"]]
+    outline = gpd.GeoDataFrame({"nom": ["Petit"]}, geometry=[communes.union_all()], crs=WGS84)
+    return Territory("Petit territoire", communes, epci, outline, {"source": "test"})
+
+
+def l93_points(coords, **columns) -> gpd.GeoDataFrame:
+    """Points given in Lambert-93 metres, returned in WGS84 like loaded tables."""
+    xs, ys = zip(*coords)
+    gdf = gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(xs, ys), crs=LAMBERT93)
+    return gdf.to_crs(WGS84)
