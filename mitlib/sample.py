@@ -211,8 +211,8 @@ def _actors(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
         lat, lon = _points_near_town_hall(territory, codes, rng, radius=300)
         for j, code in enumerate(codes):
             i += 1
-            area = _AREA_NAMES[com.at[code, "epci_siren"]]
-            if rng.random() < 0.4:
+            area = _AREA_NAMES.get(com.at[code, "epci_siren"])
+            if area is None or rng.random() < 0.4:
                 area = f"de {com.at[code, 'nom']}"
             name = str(rng.choice(patterns)).format(area=area)
             themes = rng.choice(_THEME_LIST, size=int(rng.integers(1, 4)), replace=False)

