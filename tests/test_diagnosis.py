@@ -54,3 +54,19 @@ def test_written_outputs_are_complete_private_free_and_traced(diag, tmp_path):
 def test_to_text_lists():
     df = pd.DataFrame({"t": [["a", "b"], []], "n": [1, 2]})
     assert to_text_lists(df)["t"].tolist() == ["a | b", ""]
+
+
+def test_commune_profile_compares_commune_epci_and_territory(diag):
+    from mitlib.diagnosis import commune_profile
+
+    fiche = commune_profile(diag, "monflanquin")
+    assert fiche.columns.tolist() == [
+        "Monflanquin", "Communauté de communes des Bastides en Haut Agenais Périgord",
+        "Pays de la Vallée du Lot"]
+    pop = fiche.loc["Population municipale"]
+    assert pop.tolist() == [2313, 17062, 115014]
+    ratio = fiche.loc["Locaux vacants pour 1 000 habitants"]
+    com = diag.communes.set_index("code_insee").loc["47175"]
+    assert ratio.iloc[0] == pytest.approx(com["locaux_nb"] / 2313 * 1000)
+    assert ratio.iloc[2] == pytest.approx(320 / 115014 * 1000)
+    assert fiche.loc["Zone blanche (> 10 km)"].iloc[0] in {"oui", "non"}
