@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 EXPORTS ?= exports
 
-.PHONY: install demo test lint format lab bench territoire exemple modeles clean
+.PHONY: install demo test lint format lab bench territoire exemple modeles notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ exemple: $(STAMP) ## régénère les données d'exemple fictives
 
 modeles: $(STAMP) ## régénère les modèles vierges et leur documentation
 	$(VENV)/bin/mit modeles --sortie data/modeles
+
+notebooks: $(STAMP) ## ré-exécute les notebooks et met à jour leurs sorties de référence
+	$(PY) tests/notebook_tools.py notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) $(EXPORTS)

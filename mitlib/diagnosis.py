@@ -51,7 +51,12 @@ def provenance(territory: Territory, inputs: dict[str, LoadResult]) -> pd.DataFr
     for table, res in inputs.items():
         rows.append((f"{table} : fichier", res.path.name))
         rows.append((f"{table} : sha256", file_sha256(res.path)))
-        rows.append((f"{table} : lignes valides / rejetées", f"{len(res.data)} / {len(res.rejects)}"))
+        rows.append(
+            (
+                f"{table} : lignes valides / rejetées",
+                f"{len(res.data)} / {len(res.rejects)}",
+            )
+        )
     if any(res.fictional for res in inputs.values()):
         rows.append(("avertissement", FICTIONAL_NOTICE))
     return pd.DataFrame(rows, columns=["element", "valeur"])
@@ -115,12 +120,15 @@ def run_diagnosis(
     )
 
 
-def commune_profile(diag: Diagnosis, commune: str) -> pd.DataFrame:
+def commune_profile(
+    diag: Diagnosis, commune: str, *, decimals: int | None = None
+) -> pd.DataFrame:
     """The "fiche commune": each indicator for the commune, its EPCI and the territory.
 
     ``commune`` is an INSEE code or a name (any spelling the loaders accept).
     Rows are labelled in French; counts of the EPCI and territory are totals,
-    ratios are recomputed, distances are population-weighted means.
+    ratios are recomputed, distances are population-weighted means. With
+    ``decimals``, numbers are rounded for display.
     """
     code = diag.territory.resolve_commune(commune)
     row = diag.communes.set_index("code_insee").loc[code]
@@ -131,8 +139,15 @@ def commune_profile(diag: Diagnosis, commune: str) -> pd.DataFrame:
     for col, label in labels.items():
         if col not in row.index or col == "zone_blanche":
             continue
-        other = "distance_acteur_km_moyenne_ponderee" if col == "distance_acteur_km" else col
-        lines.append((label, row[col], epci.get(other), total.get(other)))
+        other = (
+            "distance_acteur_km_moyenne_ponderee"
+            if col == "distance_acteur_km"
+            else col
+        )
+        values = [row[col], epci.get(other), total.get(other)]
+        if decimals is not None:
+            values = [round(float(v), decimals) for v in values]
+        lines.append((label, *values))
     lines.append(
         (
             f"Zone blanche (> {diag.threshold_km:g} km)",
@@ -147,8 +162,13 @@ def commune_profile(diag: Diagnosis, commune: str) -> pd.DataFrame:
 
 def _csv(df: pd.DataFrame, path: Path, index: bool = False) -> None:
     df.to_csv(
-        path, sep=";", decimal=",", index=index, encoding="utf-8-sig",
-        lineterminator="\n", float_format="%.6g",
+        path,
+        sep=";",
+        decimal=",",
+        index=index,
+        encoding="utf-8-sig",
+        lineterminator="\n",
+        float_format="%.6g",
     )
 
 

@@ -203,6 +203,43 @@ class Territory:
         codes = series.map(lambda v: cache.get(str(v)) if pd.notna(v) else None)
         return codes.rename("code_insee"), errors
 
+    def subset(self, epci: Iterable[str], name: str | None = None) -> Territory:
+        """The part of the territory made of the given EPCI (SIREN codes).
+
+        Examples
+        --------
+        >>> t = load_territory().subset(["244701405"])
+        >>> len(t.communes), t.name
+        (15, 'Communauté de communes Lot et Tolzac')
+        """
+        keep = set(epci)
+        unknown = keep - set(self.epci["epci_siren"])
+        if unknown:
+            raise ValueError(
+                f"EPCI absents du territoire : {', '.join(sorted(unknown))}"
+            )
+        communes = self.communes[self.communes["epci_siren"].isin(keep)]
+        epci_gdf = self.epci[self.epci["epci_siren"].isin(keep)]
+        if name is None:
+            name = epci_gdf["epci_nom"].iloc[0] if len(epci_gdf) == 1 else self.name
+        outline = gpd.GeoDataFrame(
+            {
+                "nom": [name],
+                "nb_communes": [len(communes)],
+                "population": [int(communes["population"].sum())],
+            },
+            geometry=[shapely.coverage_union_all(epci_gdf.geometry.values)],
+            crs=WGS84,
+        )
+        meta = {**self.meta, "nom": name, "partie_de": self.name}
+        return Territory(
+            name,
+            communes.reset_index(drop=True),
+            epci_gdf.reset_index(drop=True),
+            outline,
+            meta,
+        )
+
     def commune_names(self, codes: pd.Series) -> pd.Series:
         """Official names for INSEE codes."""
         return codes.map(self._names)
