@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mitlib.schemas import TABLES
+
 __all__ = ["main"]
 
 
@@ -122,7 +124,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("fichier", type=Path, help="fichier à vérifier")
     check.add_argument(
-        "--table", required=True, choices=["locaux", "acteurs", "evenements"]
+        "--table", required=True, choices=list(TABLES)
     )
     check.add_argument(
         "--rejets", type=Path, help="fichier des rejets (défaut : <fichier>_rejets.csv)"

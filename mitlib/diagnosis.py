@@ -19,10 +19,11 @@ from mitlib.indicators import aggregate, commune_indicators, coverage_matrix
 from mitlib.indicators import indicator_labels as _labels
 from mitlib.io import LoadResult, example_path, load_table
 from mitlib.provenance import file_sha256, territory_facts
-from mitlib.schemas import TABLES, get_schema
+from mitlib.schemas import get_schema
 from mitlib.territory import Territory
 
 __all__ = [
+    "DIAGNOSIS_TABLES",
     "Diagnosis",
     "commune_profile",
     "load_inputs",
@@ -31,6 +32,9 @@ __all__ = [
     "to_text_lists",
     "write_diagnosis",
 ]
+
+#: The user tables the diagnosis reads.
+DIAGNOSIS_TABLES = ("locaux", "acteurs", "evenements")
 
 FICTIONAL_NOTICE = "DONNÉES FICTIVES : jeu d'exemple mitlib, aucune donnée réelle."
 
@@ -102,10 +106,10 @@ def run_diagnosis(
     threshold_km: float | None = None,
 ) -> Diagnosis:
     """Load the three tables and compute every indicator."""
-    paths = paths or dict.fromkeys(TABLES)
+    paths = paths or dict.fromkeys(DIAGNOSIS_TABLES)
     inputs = load_inputs(paths, territory)
     kwargs = {} if threshold_km is None else {"threshold_km": threshold_km}
-    data = {t: inputs[t].data if t in inputs else None for t in TABLES}
+    data = {t: inputs[t].data if t in inputs else None for t in DIAGNOSIS_TABLES}
     communes = commune_indicators(territory, **data, **kwargs)
     return Diagnosis(
         territory=territory,

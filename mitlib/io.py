@@ -346,7 +346,8 @@ def load_table(
     path : path-like
         CSV, XLSX, GeoJSON or GeoPackage file. It is never modified.
     table : str
-        ``locaux``, ``acteurs`` or ``evenements`` (see :mod:`mitlib.schemas`).
+        A table of :data:`mitlib.schemas.TABLES` (``locaux``, ``acteurs``,
+        ``evenements``, ``candidatures``, ``coachs``, ``projets``).
     territory : Territory, optional
         Communes to resolve against (default: the bundled reference).
 
@@ -369,7 +370,7 @@ def load_table(
     raw, file_warnings = _map_headers(original.copy(), schema, path)
     offset = 2  # header is line 1
     first = raw.iloc[0] if len(raw) else None
-    if first is not None and first["id"].strip().startswith("(obligatoire)"):
+    if first is not None and first[schema.columns[0]].strip().startswith("(obligatoire)"):
         raw = raw.iloc[1:]  # the template's explanation row
     problems: list[dict] = []
 
@@ -389,12 +390,13 @@ def load_table(
             for i in raw.index[raw[f.name].str.strip() == ""]:
                 problem(i, f.name, "valeur obligatoire manquante")
 
-    communes = raw["commune"].str.strip().replace("", None)
-    codes, commune_errors = territory.resolve_communes(communes)
-    for i, v in communes.dropna().items():
-        if v in commune_errors:
-            problem(i, "commune", commune_errors[v])
-    typed["code_insee"] = codes
+    if schema.has_commune:
+        communes = raw["commune"].str.strip().replace("", None)
+        codes, commune_errors = territory.resolve_communes(communes)
+        for i, v in communes.dropna().items():
+            if v in commune_errors:
+                problem(i, "commune", commune_errors[v])
+        typed["code_insee"] = codes
 
     first_use = typed["id"].dropna().drop_duplicates(keep="first")
     line_of = pd.Series(first_use.index + offset, index=first_use.to_numpy())
@@ -479,8 +481,10 @@ def _fill_from_geometry(typed: pd.DataFrame, geoms: gpd.GeoSeries) -> None:
 def _locate(
     valid: pd.DataFrame, territory: Territory, schema: TableSchema, problem
 ) -> gpd.GeoDataFrame:
-    communes = territory.communes.set_index("code_insee")
     out = valid.copy()
+    if not schema.has_commune:
+        return gpd.GeoDataFrame(out)
+    communes = territory.communes.set_index("code_insee")
     out["commune"] = out["code_insee"].map(communes["nom"])
     out["epci_siren"] = out["code_insee"].map(communes["epci_siren"])
     if not schema.geolocated:

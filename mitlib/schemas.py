@@ -26,6 +26,8 @@ __all__ = [
     "EVENT_TYPES",
     "BUILDING_STATE",
     "FICTIONAL_MARK",
+    "LABELS",
+    "MATURITY",
     "OWNER_TYPES",
     "PERIMETERS",
     "PREMISES_TYPES",
@@ -214,6 +216,11 @@ class TableSchema:
     def required_columns(self) -> list[str]:
         """Columns that must be present in a file (and non-blank)."""
         return [f.name for f in self.fields if f.required]
+
+    @property
+    def has_commune(self) -> bool:
+        """Rows name a commune of the territory (resolved to ``code_insee``)."""
+        return any(f.kind == "commune" for f in self.fields)
 
     @property
     def private_columns(self) -> list[str]:
@@ -468,7 +475,168 @@ EVENEMENTS = TableSchema(
     ),
 )
 
-TABLES: dict[str, TableSchema] = {t.name: t for t in (LOCAUX, ACTEURS, EVENEMENTS)}
+LABELS: dict[str, tuple[str, ...]] = {
+    "ACV": ("action coeur de ville", "action cœur de ville"),
+    "PVD": ("petites villes de demain", "petite ville de demain"),
+    "aucun": ("non", "sans", "sans label", "-"),
+}
+
+_RANKED_THEMES = tuple(
+    Field(
+        f"theme_{rank}",
+        "choix",
+        f"Thème classé en position {rank} par la commune"
+        + (" (obligatoire)." if rank == 1 else " (facultatif)."),
+        required=rank == 1,
+        choices=THEMES,
+    )
+    for rank in range(1, 6)
+)
+
+CANDIDATURES = TableSchema(
+    name="candidatures",
+    title="Candidatures des communes",
+    description=(
+        "Communes candidates pour accueillir un marathon, avec leur classement des "
+        "thèmes, leurs périodes possibles et leurs moyens."
+    ),
+    fields=(
+        Field("id", "identifiant", "Identifiant unique.", required=True, example="C-01"),
+        _COMMUNE,
+        Field("label", "choix", "Label de revitalisation.", required=True, choices=LABELS),
+        *_RANKED_THEMES,
+        Field(
+            "periodes",
+            "liste",
+            "Périodes où la commune peut accueillir, séparées par |.",
+            example="2025-S1 | 2025-S2",
+        ),
+        Field("locaux_nb", "entier", "Locaux vacants mobilisables.", minimum=0),
+        Field(
+            "locaux_ids",
+            "liste",
+            "Identifiants des locaux mobilisables (table locaux), séparés par |.",
+        ),
+        Field(
+            "capacite_accueil",
+            "entier",
+            "Capacité de la salle principale (personnes).",
+            minimum=0,
+        ),
+        Field("partenaires_engages", "entier", "Partenaires engagés.", minimum=0),
+        Field("elu_referent", "texte", "Élu référent (fonction)."),
+        Field("motivation", "texte", "Motivation en quelques lignes."),
+        Field("deja_accueilli", "booleen", "A déjà accueilli un marathon (oui/non)."),
+        Field("commentaires", "texte", "Commentaires libres."),
+        Field("contact", "texte", "Courriel ou téléphone du dossier.", private=True),
+        _SOURCE,
+    ),
+    geolocated=False,
+)
+
+#: Controlled vocabulary of expertise domains (coaches and project needs).
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "financement": ("finance", "financer", "levee de fonds"),
+    "juridique": ("droit", "statuts", "statut juridique"),
+    "comptabilité/gestion": ("comptabilite", "gestion", "compta"),
+    "marketing/communication": ("marketing", "communication"),
+    "vente/commerce": ("vente", "commerce"),
+    "numérique": ("numerique", "digital", "informatique"),
+    "RH/management": ("rh", "management", "ressources humaines"),
+    "gouvernance collective/ESS": ("ess", "gouvernance", "economie sociale et solidaire"),
+    "immobilier/local commercial": ("immobilier", "local commercial", "local"),
+    "agriculture/alimentation": ("agriculture", "alimentation"),
+    "tourisme": (),
+    "culture/patrimoine": ("culture", "patrimoine"),
+    "santé/bien-vieillir": ("sante", "bien vieillir", "bien-vieillir"),
+    "mobilité": ("mobilite", "transport"),
+}
+
+COACH_TYPES: dict[str, tuple[str, ...]] = {
+    "expert création d'entreprise": ("expert creation", "creation d'entreprise"),
+    "commerçant/artisan": ("commercant", "artisan"),
+    "banquier/financeur": ("banquier", "financeur"),
+    "élu/technicien": ("elu", "technicien"),
+    "expert thématique": ("expert thematique", "expert"),
+}
+
+MATURITY: dict[str, tuple[str, ...]] = {
+    "idée": ("idee",),
+    "initiative": (),
+    "projet en cours": ("en cours",),
+    "projet avancé": ("avance", "projet avance"),
+    "installation": (),
+    "reprise": ("reprise d'entreprise",),
+    "développement": ("developpement",),
+}
+
+_DOMAINS_FIELD = Field(
+    "domaines",
+    "liste",
+    "Domaines d'expertise (vocabulaire contrôlé), séparés par |.",
+    choices=DOMAINS,
+    example="financement | immobilier/local commercial",
+)
+
+COACHS = TableSchema(
+    name="coachs",
+    title="Coachs des marathons",
+    description="Coachs bénévoles : experts, commerçants, banquiers, élus…",
+    fields=(
+        Field("id", "identifiant", "Identifiant unique.", required=True, example="K-01"),
+        Field("nom", "texte", "Prénom et nom.", required=True, private=True),
+        Field("organisation", "texte", "Structure d'appartenance."),
+        Field("type_coach", "choix", "Type de coach.", required=True, choices=COACH_TYPES),
+        Field("expertise", "texte", "Expertise en texte libre."),
+        _DOMAINS_FIELD,
+        _THEMES,
+        Field(
+            "marathons",
+            "liste",
+            "Identifiants des marathons où le coach est disponible, séparés par |.",
+            required=True,
+        ),
+        Field(
+            "capacite_max",
+            "entier",
+            "Nombre maximal de projets accompagnés par marathon.",
+            minimum=0,
+            example="3",
+        ),
+        Field("commune", "texte", "Commune de résidence ou d'activité (libre)."),
+        Field(
+            "conflits",
+            "liste",
+            "Projets avec lesquels le coach a un conflit d'intérêts (identifiants, |).",
+        ),
+        Field("contact", "texte", "Courriel, téléphone.", private=True),
+    ),
+    geolocated=False,
+)
+
+PROJETS = TableSchema(
+    name="projets",
+    title="Projets des porteurs",
+    description="Projets présentés à un marathon et leurs besoins.",
+    fields=(
+        Field("id", "identifiant", "Identifiant unique.", required=True, example="P-01"),
+        Field("porteur", "texte", "Prénom et nom du porteur.", private=True),
+        Field("titre", "texte", "Titre du projet.", required=True),
+        Field("description", "texte", "Description du projet."),
+        Field("besoins", "texte", "Besoins en texte libre."),
+        _DOMAINS_FIELD,
+        Field("theme", "choix", "Thème du marathon.", choices=THEMES),
+        Field("maturite", "choix", "Maturité du projet.", choices=MATURITY),
+        Field("commune", "texte", "Commune du projet (libre)."),
+        Field("marathon", "texte", "Identifiant du marathon.", required=True),
+        Field("contact", "texte", "Courriel, téléphone du porteur.", private=True),
+    ),
+    geolocated=False,
+)
+
+TABLES: dict[str, TableSchema] = {
+    t.name: t for t in (LOCAUX, ACTEURS, EVENEMENTS, CANDIDATURES, COACHS, PROJETS)
+}
 
 
 def get_schema(name: str) -> TableSchema:
@@ -478,10 +646,10 @@ def get_schema(name: str) -> TableSchema:
     --------
     >>> get_schema("locaux").required_columns
     ['id', 'commune']
-    >>> get_schema("inconnue")
+    >>> get_schema("inconnue")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "Table inconnue : 'inconnue'. Tables possibles : locaux, acteurs, evenements"
+    KeyError: "Table inconnue : 'inconnue'. Tables possibles : locaux, acteurs, ..."
     """
     try:
         return TABLES[name]

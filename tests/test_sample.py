@@ -10,7 +10,7 @@ from mitlib.schemas import FICTIONAL_MARK, TABLES
 
 def test_same_seed_same_tables_and_committed_sample_is_reproducible(tmp_path):
     write_sample(tmp_path)
-    for table in TABLES:
+    for table in ("locaux", "acteurs", "evenements"):
         assert (tmp_path / f"{table}.csv").read_bytes() == (
             EXAMPLE_DIR / f"{table}.csv").read_bytes(), table
 

@@ -7,13 +7,21 @@ from mitlib.templates import schema_documentation, template_frame, write_templat
 
 
 def test_every_table_declares_ids_communes_and_private_fields():
-    assert set(TABLES) == {"locaux", "acteurs", "evenements"}
+    assert set(TABLES) == {
+        "locaux", "acteurs", "evenements", "candidatures", "coachs", "projets"}
     for schema in TABLES.values():
-        assert schema.columns[0] == "id" and "commune" in schema.required_columns
+        assert schema.columns[0] == "id" and schema.required_columns[0] == "id"
         assert len(set(schema.columns)) == len(schema.columns)
+    for name in ("locaux", "acteurs", "evenements", "candidatures"):
+        assert "commune" in get_schema(name).required_columns
+        assert get_schema(name).has_commune
+    assert not get_schema("coachs").has_commune
     assert get_schema("locaux").private_columns == ["proprio_contact"]
     assert get_schema("acteurs").private_columns == ["contact"]
     assert get_schema("evenements").private_columns == []
+    assert get_schema("coachs").private_columns == ["nom", "contact"]
+    assert get_schema("projets").private_columns == ["porteur", "contact"]
+    assert get_schema("candidatures").private_columns == ["contact"]
 
 
 def test_borrowed_national_field_names():
@@ -34,8 +42,7 @@ def test_pandera_schema_checks_bounds_with_french_messages():
 def test_templates_are_driven_by_the_schema(tmp_path):
     written = write_templates(tmp_path)
     assert {p.name for p in written} == {
-        "locaux.csv", "locaux.xlsx", "acteurs.csv", "acteurs.xlsx",
-        "evenements.csv", "evenements.xlsx", "README.md"}
+        f"{t}.{ext}" for t in TABLES for ext in ("csv", "xlsx")} | {"README.md"}
     csv = pd.read_csv(tmp_path / "locaux.csv", sep=";", encoding="utf-8-sig")
     assert csv.columns.tolist() == get_schema("locaux").columns
     assert csv.loc[0, "proprio_contact"].startswith("(facultatif, donnée personnelle")
@@ -58,5 +65,5 @@ def test_committed_templates_are_up_to_date(tmp_path):
     from mitlib.config import TEMPLATES_DIR
 
     write_templates(tmp_path)
-    for name in ("locaux.csv", "acteurs.csv", "evenements.csv", "README.md"):
+    for name in [f"{t}.csv" for t in TABLES] + ["README.md"]:
         assert (tmp_path / name).read_bytes() == (TEMPLATES_DIR / name).read_bytes(), name

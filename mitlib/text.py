@@ -1,0 +1,241 @@
+"""French text normalisation shared by the library.
+
+Three layers, each built on the previous one:
+
+* :func:`fold` makes two spellings of the same French words compare equal:
+  lowercase, no accents, ligatures spelt out (``œ`` → ``oe``), apostrophes,
+  hyphens and underscores turned into spaces, whitespace collapsed.
+* :data:`STOP_WORDS` lists (folded) French grammatical words that carry no
+  topic: articles, prepositions, pronouns, conjunctions, forms of *être*,
+  *avoir* and *faire*, common adverbs.
+* :func:`tokens` folds a text, drops stop words and very short tokens, and
+  removes common inflection endings with :func:`stem`, so that
+  « Financements » and « financement », or « commerçante » and « Commercant »,
+  give the same token.
+
+The stemmer is deliberately light (a handful of suffix rules, no dictionary):
+it conflates plural and feminine forms, which is what matters when comparing
+short descriptions of projects and coaches; it does not try to relate verbs
+to nouns (« financer » and « financement » stay distinct).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+__all__ = ["MIN_TOKEN_LENGTH", "STOP_WORDS", "fold", "stem", "token_spans", "tokens"]
+
+#: Tokens shorter than this (after folding) are dropped by :func:`tokens`.
+#: Three keeps the acronyms of the field (CCI, CMA, BPI, ESS).
+MIN_TOKEN_LENGTH = 3
+
+#: Stems never get shorter than this many characters.
+_MIN_STEM_LENGTH = 4
+
+# Characters turned into a space by fold(): whitespace, hyphens and dashes,
+# apostrophes (straight, typographic, modifier letter, grave accent), underscore.
+_SEPARATORS = frozenset(
+    " \t\n\r\f\v\u00a0\u202f-\u2010\u2011\u2012\u2013\u2014_'\u2019\u02bc`"
+)
+# Letters that NFKD does not decompose but French writes as two letters.
+_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
+_WORD = re.compile(r"[a-z0-9]+")
+_SPACES = re.compile(r" +")
+
+# Folded forms only (no accents): the list is compared with folded tokens.
+# "bien" is left out on purpose: "bien-vivre et bien-vieillir" is a marathon theme.
+_STOP_WORDS_TEXT = """
+    a au aux d de des du l la le les un une
+    ce ceci cela ca cet cette ces celui celle ceux celles
+    mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs
+    je j tu il elle on nous vous ils elles me m te t se s moi toi lui eux y en
+    qui que qu quoi dont ou lequel laquelle lesquels lesquelles
+    et mais donc or ni car si comme quand lorsque puisque afin ainsi
+    dans par pour vers avec sans sous sur entre chez contre depuis pendant
+    selon apres avant devant derriere pres jusqu jusque parmi via
+    ne n pas plus moins tres trop peu beaucoup aussi encore deja toujours
+    jamais rien tout tous toute toutes autre autres meme memes tel telle tels
+    telles chaque quelque quelques plusieurs certains certaines aucun aucune
+    ici la voici voila alors puis ensuite enfin non oui c etc
+    etre est sont suis es sommes etes etait etaient ete etant sera seront
+    serait seraient soit soient fut
+    avoir ai as avons avez ont avait avaient aura auront aurait auraient eu
+    ayant ait aient
+    faire fait font faisait
+    peut peuvent pourra pourrait doit doivent
+    cas fois lors
+"""
+STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def _fold_char(char: str) -> str:
+    """Fold one character; may return zero, one or several characters."""
+    if char in _SEPARATORS:
+        return " "
+    out = []
+    for c in unicodedata.normalize("NFKD", char.lower()):
+        if unicodedata.combining(c):
+            continue
+        if c in _SEPARATORS or c.isspace():
+            out.append(" ")
+        else:
+            out.append(_LIGATURES.get(c, c))
+    return "".join(out)
+
+
+def _is_missing(text: object) -> bool:
+    return text is None or (isinstance(text, float) and math.isnan(text))
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` without collapsing spaces, keeping each output char's origin."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = _fold_char(char)
+        pieces.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(pieces), origin
+
+
+def fold(text: object) -> str:
+    """Lowercase, strip accents, turn hyphens and apostrophes into spaces.
+
+    Ligatures are spelt out (``œ`` → ``oe``) and runs of whitespace collapse
+    to one space. ``None`` and NaN give an empty string; other non-strings are
+    converted with :class:`str` first.
+
+    Parameters
+    ----------
+    text : object
+        The text to fold.
+
+    Returns
+    -------
+    str
+        The folded text.
+
+    Examples
+    --------
+    >>> fold("Sainte-Livrade-sur-Lot  L’Été")
+    'sainte livrade sur lot l ete'
+    >>> fold("Prêt d'honneur — CŒUR de bourg")
+    'pret d honneur coeur de bourg'
+    """
+    if _is_missing(text):
+        return ""
+    folded, _ = _fold_with_offsets(str(text))
+    return _SPACES.sub(" ", folded).strip()
+
+
+def stem(word: str) -> str:
+    """Strip common French plural and feminine endings from a folded word.
+
+    Rules, applied in order, each only when the result keeps at least four
+    characters:
+
+    1. ``-aux`` → ``-al`` (« locaux » → « local »);
+    2. final ``-s`` (not ``-ss``) or ``-x`` is dropped (plural);
+    3. final ``-e`` is dropped, twice at most (feminine, past participles:
+       « accompagnées » → « accompagne » → « accompagn »).
+
+    The result is a matching key, not always a French word.
+
+    Parameters
+    ----------
+    word : str
+        One folded token (lowercase, no accents).
+
+    Returns
+    -------
+    str
+        The stem.
+
+    Examples
+    --------
+    >>> stem("financements"), stem("commercante"), stem("locaux")
+    ('financement', 'commercant', 'local')
+    >>> stem("idees"), stem("prix")
+    ('idee', 'prix')
+    """
+    if word.endswith("aux") and len(word) - 1 >= _MIN_STEM_LENGTH:
+        word = word[:-3] + "al"
+    elif (
+        word.endswith("x") or (word.endswith("s") and not word.endswith("ss"))
+    ) and len(word) - 1 >= _MIN_STEM_LENGTH:
+        word = word[:-1]
+    for _ in range(2):
+        if word.endswith("e") and len(word) - 1 >= _MIN_STEM_LENGTH:
+            word = word[:-1]
+    return word
+
+
+def token_spans(text: object, *, stemmed: bool = True) -> list[tuple[str, int, int]]:
+    """Tokens of ``text`` with the position of each in the original string.
+
+    Same tokens as :func:`tokens`, each given as ``(token, start, end)`` such
+    that ``text[start:end]`` is the original spelling (accents, case). This
+    lets a caller show « prêt d'honneur » rather than the key ``pret honneur``.
+
+    Parameters
+    ----------
+    text : object
+        The text to analyse (``None`` and NaN give no token).
+    stemmed : bool, default True
+        Whether to apply :func:`stem` to each token.
+
+    Returns
+    -------
+    list of tuple (str, int, int)
+        Token, start and end offsets in ``str(text)``.
+
+    Examples
+    --------
+    >>> text = "Prêts d'honneur"
+    >>> [(tok, text[a:b]) for tok, a, b in token_spans(text)]
+    [('pret', 'Prêts'), ('honneur', 'honneur')]
+    """
+    if _is_missing(text):
+        return []
+    text = str(text)
+    folded, origin = _fold_with_offsets(text)
+    spans = []
+    for match in _WORD.finditer(folded):
+        word = match.group()
+        if len(word) < MIN_TOKEN_LENGTH or word in STOP_WORDS:
+            continue
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        spans.append((stem(word) if stemmed else word, start, end))
+    return spans
+
+
+def tokens(text: object, *, stemmed: bool = True) -> list[str]:
+    """Fold ``text``, drop stop words and short tokens, stem what remains.
+
+    Tokens are runs of letters and digits of the folded text; those shorter
+    than :data:`MIN_TOKEN_LENGTH` or in :data:`STOP_WORDS` are dropped.
+
+    Parameters
+    ----------
+    text : object
+        The text to analyse (``None`` and NaN give no token).
+    stemmed : bool, default True
+        Whether to apply :func:`stem` to each token.
+
+    Returns
+    -------
+    list of str
+        The tokens, in text order.
+
+    Examples
+    --------
+    >>> tokens("Les financements d'une commerçante")
+    ['financement', 'commercant']
+    >>> tokens("Prêt d'honneur pour les locaux commerciaux")
+    ['pret', 'honneur', 'local', 'commercial']
+    >>> tokens("Prêt d'honneur", stemmed=False)
+    ['pret', 'honneur']
+    """
+    return [tok for tok, _, _ in token_spans(text, stemmed=stemmed)]
