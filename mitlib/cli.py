@@ -256,8 +256,8 @@ def _cmd_carte(args) -> int:
     )
     args.sortie.parent.mkdir(parents=True, exist_ok=True)
     save_map(m, args.sortie)
-    size = args.sortie.stat().st_size / 1e6
-    print(f"Carte écrite : {args.sortie} ({size:.2f} Mo)".replace(".", ",", 1))
+    size = f"{args.sortie.stat().st_size / 1e6:.2f}".replace(".", ",")
+    print(f"Carte écrite : {args.sortie} ({size} Mo)")
     return 0
 
 

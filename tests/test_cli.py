@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -60,3 +62,27 @@ def test_modeles_and_diagnostic(tmp_path, capsys):
     epci = pd.read_csv(tmp_path / "d" / "indicateurs_epci.csv", sep=";", decimal=",",
                        encoding="utf-8-sig")
     assert epci["zones_blanches_nb"].sum() > 0  # 5 km leaves some communes far from support
+
+
+def test_carte_writes_offline_map_for_user_files(tmp_path, capsys):
+    from mitlib.offline import external_references
+
+    acteurs = tmp_path / "acteurs.csv"
+    acteurs.write_text(
+        "id;nom;categorie;commune;contact\n"
+        "A1;<script>alert('x')</script> Pôle;financeur;Fumel;marie.curie@example.net\n",
+        encoding="utf-8")
+    out = tmp_path / "carte.html"
+    assert main(["carte", "--acteurs", str(acteurs), "--indicateur", "distance_acteur_km",
+                 "--sortie", str(out)]) == 0
+    assert re.search(r"Carte écrite : .*carte\.html \(0,\d\d Mo\)", capsys.readouterr().out)
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert('x')</script>" not in html
+    assert "marie.curie@example.net" not in html
+    assert external_references(html) == []
+    assert "Distance à l'acteur de soutien le plus proche" in html
+
+
+def test_carte_unknown_indicator(tmp_path, capsys):
+    assert main(["carte", "--indicateur", "bonheur", "--sortie", str(tmp_path / "c.html")]) == 2
+    assert "Indicateur inconnu : bonheur" in capsys.readouterr().err
