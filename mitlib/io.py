@@ -103,19 +103,27 @@ class LoadResult:
 
     def report(self) -> str:
         """French report: counts, each rejected row, each warning."""
-        unit = "entité" if self.path.suffix.lower() in {".geojson", ".json", ".gpkg"} else "ligne"
+        unit = (
+            "entité"
+            if self.path.suffix.lower() in {".geojson", ".json", ".gpkg"}
+            else "ligne"
+        )
         lines = [
             f"Vérification de {self.path.name} (table {self.table})",
             f"  {self.n_rows} {unit}s lues, {len(self.data)} valides, "
             f"{len(self.rejects)} rejetées.",
         ]
         lines += [f"  Attention : {w}" for w in self.file_warnings]
-        for gravity, title in (("rejet", "Rejets"), ("avertissement", "Avertissements")):
+        for gravity, title in (
+            ("rejet", "Rejets"),
+            ("avertissement", "Avertissements"),
+        ):
             rows = self.problems[self.problems["gravite"] == gravity]
             if len(rows):
                 lines.append(f"  {title} :")
                 lines += [
-                    f"    {self.path.name}, {unit} {p.ligne}, colonne {p.colonne} : {p.motif}"
+                    f"    {self.path.name}, {unit} {p.ligne}, "
+                    f"colonne {p.colonne} : {p.motif}"
                     for p in rows.itertuples()
                 ]
         if self.fictional:
@@ -130,7 +138,9 @@ class LoadResult:
         """
         if self.rejects.empty:
             return None
-        out = Path(path) if path else self.path.with_name(f"{self.path.stem}_rejets.csv")
+        out = (
+            Path(path) if path else self.path.with_name(f"{self.path.stem}_rejets.csv")
+        )
         if out.resolve() == self.path.resolve():
             raise ValueError("Le fichier des rejets ne peut pas remplacer l'entrée.")
         self.rejects.to_csv(out, sep=";", index=False, encoding="utf-8-sig")
@@ -179,7 +189,10 @@ def read_raw(path: Path | str) -> tuple[pd.DataFrame, pd.Series | None]:
         sep = _sniff_separator(text.splitlines()[0])
         try:
             df = pd.read_csv(
-                StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
                 skip_blank_lines=True,
             )
         except pd.errors.ParserError as exc:
@@ -312,7 +325,9 @@ def _reason(f: Field, text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _map_headers(df: pd.DataFrame, schema: TableSchema, path: Path) -> tuple[pd.DataFrame, list[str]]:
+def _map_headers(
+    df: pd.DataFrame, schema: TableSchema, path: Path
+) -> tuple[pd.DataFrame, list[str]]:
     known = set(schema.columns)
     rename: dict[str, str] = {}
     for col in df.columns:
@@ -324,12 +339,20 @@ def _map_headers(df: pd.DataFrame, schema: TableSchema, path: Path) -> tuple[pd.
     missing = [c for c in schema.required_columns if c not in df.columns]
     if missing:
         raise TableError(
-            f"{path.name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
+            f"{path.name} : colonne(s) obligatoire(s) absente(s) : "
+            f"{', '.join(missing)}. "
             f"Colonnes trouvées : {', '.join(map(str, df.columns)) or 'aucune'}. "
             f"Modèle : mit modeles --sortie DOSSIER."
         )
     extra = [c for c in df.columns if c not in known]
-    warnings = [f"colonne(s) non reconnue(s), conservée(s) telles quelles : {', '.join(extra)}"] if extra else []
+    warnings = (
+        [
+            "colonne(s) non reconnue(s), conservée(s) telles quelles : "
+            + ", ".join(extra)
+        ]
+        if extra
+        else []
+    )
     for col in schema.columns:
         if col not in df.columns:
             df[col] = ""
@@ -370,15 +393,22 @@ def load_table(
     raw, file_warnings = _map_headers(original.copy(), schema, path)
     offset = 2  # header is line 1
     first = raw.iloc[0] if len(raw) else None
-    if first is not None and first[schema.columns[0]].strip().startswith("(obligatoire)"):
+    if first is not None and first[schema.columns[0]].strip().startswith(
+        "(obligatoire)"
+    ):
         raw = raw.iloc[1:]  # the template's explanation row
     problems: list[dict] = []
 
     def problem(i: int, col: str, reason: str, gravity: str = "rejet") -> None:
         value = raw.at[i, col] if col in raw.columns else ""
         problems.append(
-            {"ligne": i + offset, "colonne": col, "valeur": value, "motif": reason,
-             "gravite": gravity}
+            {
+                "ligne": i + offset,
+                "colonne": col,
+                "valeur": value,
+                "motif": reason,
+                "gravite": gravity,
+            }
         )
 
     typed = pd.DataFrame(index=raw.index)
@@ -402,7 +432,9 @@ def load_table(
     line_of = pd.Series(first_use.index + offset, index=first_use.to_numpy())
     for i, ident in typed["id"].dropna().items():
         if line_of[ident] != i + offset:
-            problem(i, "id", f"identifiant « {ident} » déjà utilisé ligne {line_of[ident]}")
+            problem(
+                i, "id", f"identifiant « {ident} » déjà utilisé ligne {line_of[ident]}"
+            )
     _check_constraints(typed, raw, schema, problem)
     if geoms is not None:
         _fill_from_geometry(typed, geoms)
@@ -413,12 +445,17 @@ def load_table(
     data.insert(0, "ligne", data.index + offset)
     data = data.reset_index(drop=True)
     data.attrs["fictif"] = bool(
-        "source" in data and data["source"].fillna("").str.contains(FICTIONAL_MARK, regex=False).any()
+        "source" in data
+        and data["source"].fillna("").str.contains(FICTIONAL_MARK, regex=False).any()
     )
     data.attrs["source"] = str(path)
 
-    problems_df = pd.DataFrame(problems, columns=["ligne", "colonne", "valeur", "motif", "gravite"])
-    problems_df = problems_df.sort_values(["ligne", "colonne"], kind="stable").reset_index(drop=True)
+    problems_df = pd.DataFrame(
+        problems, columns=["ligne", "colonne", "valeur", "motif", "gravite"]
+    )
+    problems_df = problems_df.sort_values(
+        ["ligne", "colonne"], kind="stable"
+    ).reset_index(drop=True)
     rejects = original.loc[rejected].copy()
     reasons: dict[int, list[str]] = {}
     for p in problems_df[problems_df["gravite"] == "rejet"].itertuples():
@@ -453,7 +490,11 @@ def _check_constraints(
         for case in cases.itertuples():
             if pd.isna(case.index):
                 continue
-            col = case.column if isinstance(case.column, str) and case.column in checked else "id"
+            col = (
+                case.column
+                if isinstance(case.column, str) and case.column in checked
+                else "id"
+            )
             value = raw.at[int(case.index), col]
             reason = _pandera_reason(str(case.check), value)
             if reason is not None:
@@ -493,7 +534,13 @@ def _locate(
     lon = pd.to_numeric(out["longitude"])
     given = lat.notna() & lon.notna()
     for i in out.index[lat.notna() ^ lon.notna()]:
-        problem(i, "latitude", "latitude et longitude vont ensemble : l'une manque ; point placé à la mairie", "avertissement")
+        problem(
+            i,
+            "latitude",
+            "latitude et longitude vont ensemble : l'une manque ; "
+            "point placé à la mairie",
+            "avertissement",
+        )
     out["precision"] = np.where(given, PRECISION_GIVEN, PRECISION_TOWN_HALL)
     out["longitude"] = lon.where(given, out["code_insee"].map(communes["mairie_lon"]))
     out["latitude"] = lat.where(given, out["code_insee"].map(communes["mairie_lat"]))
@@ -504,7 +551,11 @@ def _locate(
     if given.any():
         pts = gdf.loc[given].to_crs(LAMBERT93).geometry
         polys = territory.communes_l93.set_index("code_insee").geometry
-        own = gpd.GeoSeries(polys.reindex(out.loc[given, "code_insee"]).values, index=pts.index, crs=LAMBERT93)
+        own = gpd.GeoSeries(
+            polys.reindex(out.loc[given, "code_insee"]).values,
+            index=pts.index,
+            crs=LAMBERT93,
+        )
         far = pts.distance(own) > COMMUNE_TOLERANCE_M
         outline = shapely.union_all(polys.values)
         outside = ~pts.within(outline.buffer(COMMUNE_TOLERANCE_M))
@@ -517,7 +568,8 @@ def _locate(
             problem(
                 i,
                 "latitude",
-                f"position ({lat[i]:.5f}, {lon[i]:.5f}) {status[i]}{hint} : ligne conservée, "
+                f"position ({lat[i]:.5f}, {lon[i]:.5f}) {status[i]}{hint} : "
+                "ligne conservée, "
                 "signalée dans la colonne controle_position",
                 "avertissement",
             )

@@ -22,7 +22,6 @@ import shapely
 
 from mitlib.config import EXAMPLE_DIR
 from mitlib.schemas import (
-    ACTOR_CATEGORIES,
     BUILDING_STATE,
     FICTIONAL_MARK,
     OWNER_TYPES,
@@ -34,10 +33,20 @@ from mitlib.territory import LAMBERT93, WGS84, Territory, load_territory
 __all__ = ["generate_sample", "write_sample"]
 
 _STREETS = (
-    "rue de la République", "Grand-Rue", "place de la Halle", "rue Nationale",
-    "avenue de la Gare", "rue du Lot", "place des Arcades", "rue de l'Église",
-    "boulevard de la Marine", "rue des Cornières", "place du Marché",
-    "rue Sainte-Catherine", "rue du Pont", "allée des Tilleuls",
+    "rue de la République",
+    "Grand-Rue",
+    "place de la Halle",
+    "rue Nationale",
+    "avenue de la Gare",
+    "rue du Lot",
+    "place des Arcades",
+    "rue de l'Église",
+    "boulevard de la Marine",
+    "rue des Cornières",
+    "place du Marché",
+    "rue Sainte-Catherine",
+    "rue du Pont",
+    "allée des Tilleuls",
 )
 _THEME_LIST = list(THEMES)
 _AREA_NAMES = {
@@ -51,65 +60,137 @@ _AREA_NAMES = {
 _ACTORS = {
     "structure d'accompagnement": (
         0.2,
-        ("Pôle création d'entreprise {area}", "Couveuse d'activités {area}",
-         "Antenne consulaire {area}", "Incubateur rural {area}",
-         "Coopérative d'activité et d'emploi {area}"),
+        (
+            "Pôle création d'entreprise {area}",
+            "Couveuse d'activités {area}",
+            "Antenne consulaire {area}",
+            "Incubateur rural {area}",
+            "Coopérative d'activité et d'emploi {area}",
+        ),
         ("EPCI", "Pays", "département"),
-        ("étude de marché", "business plan", "statut juridique", "formalités de création",
-         "accompagnement post-création", "reprise d'entreprise", "prévisionnel financier"),
+        (
+            "étude de marché",
+            "business plan",
+            "statut juridique",
+            "formalités de création",
+            "accompagnement post-création",
+            "reprise d'entreprise",
+            "prévisionnel financier",
+        ),
     ),
     "financeur": (
         0.13,
-        ("Plateforme de prêt d'honneur {area}", "Fonds territorial {area}",
-         "Agence bancaire {area}", "Dispositif régional d'aide {area}"),
+        (
+            "Plateforme de prêt d'honneur {area}",
+            "Fonds territorial {area}",
+            "Agence bancaire {area}",
+            "Dispositif régional d'aide {area}",
+        ),
         ("département", "région", "Pays"),
-        ("prêt d'honneur", "garantie bancaire", "microcrédit", "subvention",
-         "financement participatif", "prêt à la création"),
+        (
+            "prêt d'honneur",
+            "garantie bancaire",
+            "microcrédit",
+            "subvention",
+            "financement participatif",
+            "prêt à la création",
+        ),
     ),
     "collectivité": (
         0.15,
-        ("Service développement économique {area}", "Mairie — manager de centre-bourg {area}",
-         "Service commerce et artisanat {area}"),
+        (
+            "Service développement économique {area}",
+            "Mairie — manager de centre-bourg {area}",
+            "Service commerce et artisanat {area}",
+        ),
         ("commune", "EPCI"),
-        ("immobilier d'entreprise", "local commercial", "aides à l'installation",
-         "droit de préemption commercial", "animation de centre-bourg"),
+        (
+            "immobilier d'entreprise",
+            "local commercial",
+            "aides à l'installation",
+            "droit de préemption commercial",
+            "animation de centre-bourg",
+        ),
     ),
     "emploi et formation": (
         0.1,
-        ("Point emploi {area}", "Organisme de formation {area}", "Antenne jeunesse {area}"),
+        (
+            "Point emploi {area}",
+            "Organisme de formation {area}",
+            "Antenne jeunesse {area}",
+        ),
         ("EPCI", "Pays", "département"),
-        ("recrutement", "formation professionnelle", "insertion", "alternance",
-         "compétences numériques"),
+        (
+            "recrutement",
+            "formation professionnelle",
+            "insertion",
+            "alternance",
+            "compétences numériques",
+        ),
     ),
     "tiers-lieu": (
         0.1,
-        ("Tiers-lieu {area}", "Espace de coworking {area}", "Fab lab {area}",
-         "Café associatif et coworking {area}"),
+        (
+            "Tiers-lieu {area}",
+            "Espace de coworking {area}",
+            "Fab lab {area}",
+            "Café associatif et coworking {area}",
+        ),
         ("commune", "EPCI"),
-        ("coworking", "fabrication numérique", "animation de communauté",
-         "boutique à l'essai", "événements"),
+        (
+            "coworking",
+            "fabrication numérique",
+            "animation de communauté",
+            "boutique à l'essai",
+            "événements",
+        ),
     ),
     "association": (
         0.2,
-        ("Association des commerçants {area}", "Collectif culturel {area}",
-         "Association de producteurs {area}", "Réseau d'entraide {area}",
-         "Office de tourisme associatif {area}"),
+        (
+            "Association des commerçants {area}",
+            "Collectif culturel {area}",
+            "Association de producteurs {area}",
+            "Réseau d'entraide {area}",
+            "Office de tourisme associatif {area}",
+        ),
         ("commune", "EPCI", "Pays"),
-        ("circuits courts", "animation culturelle", "patrimoine", "bénévolat",
-         "promotion touristique", "vie locale"),
+        (
+            "circuits courts",
+            "animation culturelle",
+            "patrimoine",
+            "bénévolat",
+            "promotion touristique",
+            "vie locale",
+        ),
     ),
     "commerçant ou artisan référent": (
         0.12,
-        ("Boulangerie témoin {area}", "Atelier d'artisan référent {area}",
-         "Épicerie fine {area}", "Librairie-café {area}"),
+        (
+            "Boulangerie témoin {area}",
+            "Atelier d'artisan référent {area}",
+            "Épicerie fine {area}",
+            "Librairie-café {area}",
+        ),
         ("commune",),
-        ("vente en boutique", "gestion des stocks", "vitrine", "commerce de proximité",
-         "savoir-faire artisanal"),
+        (
+            "vente en boutique",
+            "gestion des stocks",
+            "vitrine",
+            "commerce de proximité",
+            "savoir-faire artisanal",
+        ),
     ),
 }
 _NETWORKS = (
-    "chambres-consulaires", "france-active", "initiative-france", "reseau-entreprendre",
-    "reseau-bge", "adie", "fabrique-de-territoire", "french-tech",
+    "chambres-consulaires",
+    "france-active",
+    "initiative-france",
+    "reseau-entreprendre",
+    "reseau-bge",
+    "adie",
+    "fabrique-de-territoire",
+    "french-tech",
 )
 _EVENTS = (
     ("foire", "Foire {season} de {town}"),
@@ -166,7 +247,8 @@ def _premises(territory: Territory, rng: np.random.Generator, n: int) -> pd.Data
     no_coords = rng.random(n) < 0.15
     kinds = rng.choice(
         ["commerce", "bureau", "atelier", "restaurant", "entrepôt", "autre"],
-        size=n, p=[0.55, 0.12, 0.12, 0.1, 0.06, 0.05],
+        size=n,
+        p=[0.55, 0.12, 0.12, 0.1, 0.06, 0.05],
     )
     surface = np.clip(rng.lognormal(4.3, 0.55, n), 15, 900)
     rent = surface * rng.uniform(4.5, 10.5, n)
@@ -174,25 +256,31 @@ def _premises(territory: Territory, rng: np.random.Generator, n: int) -> pd.Data
     names = com.set_index("code_insee")["nom"]
     rows = []
     for i in range(n):
-        rows.append({
-            "id": f"L-{i + 1:03d}",
-            "commune": names[codes[i]] if i % 3 else codes[i],
-            "adresse": f"{int(rng.integers(1, 60))} {rng.choice(_STREETS)}",
-            "latitude": "" if no_coords[i] else _fr(lat[i], 6),
-            "longitude": "" if no_coords[i] else _fr(lon[i], 6),
-            "type_local": kinds[i],
-            "surface_m2": _fr(surface[i]),
-            "loyer_mensuel": f"{round(rent[i], -1):.0f}",
-            "vacant_depuis": since[i].strftime("%d/%m/%Y"),
-            "bati_vacance": rng.choice(["vacant", "partiellement occupé"], p=[0.85, 0.15]),
-            "bati_etat": rng.choice(list(BUILDING_STATE), p=[0.35, 0.35, 0.2, 0.1]),
-            "proprio_type": rng.choice(list(OWNER_TYPES), p=[0.5, 0.2, 0.15, 0.05, 0.05, 0.05]),
-            "disponible_marathon": rng.choice(["oui", "non"], p=[0.4, 0.6]),
-            "source": FICTIONAL_MARK,
-            "date_maj": "15/09/2026",
-            "proprio_contact": f"Propriétaire fictif {i + 1} — proprietaire{i + 1}@example.org"
-            f" — {_phone(rng)}",
-        })
+        rows.append(
+            {
+                "id": f"L-{i + 1:03d}",
+                "commune": names[codes[i]] if i % 3 else codes[i],
+                "adresse": f"{int(rng.integers(1, 60))} {rng.choice(_STREETS)}",
+                "latitude": "" if no_coords[i] else _fr(lat[i], 6),
+                "longitude": "" if no_coords[i] else _fr(lon[i], 6),
+                "type_local": kinds[i],
+                "surface_m2": _fr(surface[i]),
+                "loyer_mensuel": f"{round(rent[i], -1):.0f}",
+                "vacant_depuis": since[i].strftime("%d/%m/%Y"),
+                "bati_vacance": rng.choice(
+                    ["vacant", "partiellement occupé"], p=[0.85, 0.15]
+                ),
+                "bati_etat": rng.choice(list(BUILDING_STATE), p=[0.35, 0.35, 0.2, 0.1]),
+                "proprio_type": rng.choice(
+                    list(OWNER_TYPES), p=[0.5, 0.2, 0.15, 0.05, 0.05, 0.05]
+                ),
+                "disponible_marathon": rng.choice(["oui", "non"], p=[0.4, 0.6]),
+                "source": FICTIONAL_MARK,
+                "date_maj": "15/09/2026",
+                "proprio_contact": f"Propriétaire fictif {i + 1} — "
+                f"proprietaire{i + 1}@example.org — {_phone(rng)}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -205,7 +293,7 @@ def _actors(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
     counts[0] += n - counts.sum()
     weights = _weights(territory, 1.3)
     i = 0
-    for cat, count in zip(cats, counts):
+    for cat, count in zip(cats, counts, strict=False):
         _, patterns, perimeters, phrases = _ACTORS[cat]
         codes = rng.choice(com.index.to_numpy(), size=count, p=weights)
         lat, lon = _points_near_town_hall(territory, codes, rng, radius=300)
@@ -215,28 +303,35 @@ def _actors(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
             if area is None or rng.random() < 0.4:
                 area = f"de {com.at[code, 'nom']}"
             name = str(rng.choice(patterns)).format(area=area)
-            themes = rng.choice(_THEME_LIST, size=int(rng.integers(1, 4)), replace=False)
+            themes = rng.choice(
+                _THEME_LIST, size=int(rng.integers(1, 4)), replace=False
+            )
             skills = rng.choice(phrases, size=min(3, len(phrases)), replace=False)
-            networks = rng.choice(_NETWORKS, size=int(rng.integers(0, 3)), replace=False)
-            rows.append({
-                "id": f"A-{i:03d}",
-                "nom": name,
-                "siret": "",
-                "categorie": cat,
-                "reseaux": " | ".join(networks),
-                "expertise": "Expertise : " + ", ".join(skills) + ".",
-                "themes": " | ".join(sorted(themes)),
-                "perimetre": rng.choice(perimeters),
-                "apporte": f"Conseils en {skills[0]}, mise en relation",
-                "attend": "Rencontrer des porteurs de projet du territoire",
-                "commune": com.at[code, "nom"],
-                "adresse": f"{int(rng.integers(1, 40))} {rng.choice(_STREETS)}",
-                "latitude": _fr(lat[j], 6) if j % 5 else "",
-                "longitude": _fr(lon[j], 6) if j % 5 else "",
-                "contact": f"Contact fictif {i} — contact{i}@example.org — {_phone(rng)}",
-                "source": FICTIONAL_MARK,
-                "date_maj": "01/10/2026",
-            })
+            networks = rng.choice(
+                _NETWORKS, size=int(rng.integers(0, 3)), replace=False
+            )
+            rows.append(
+                {
+                    "id": f"A-{i:03d}",
+                    "nom": name,
+                    "siret": "",
+                    "categorie": cat,
+                    "reseaux": " | ".join(networks),
+                    "expertise": "Expertise : " + ", ".join(skills) + ".",
+                    "themes": " | ".join(sorted(themes)),
+                    "perimetre": rng.choice(perimeters),
+                    "apporte": f"Conseils en {skills[0]}, mise en relation",
+                    "attend": "Rencontrer des porteurs de projet du territoire",
+                    "commune": com.at[code, "nom"],
+                    "adresse": f"{int(rng.integers(1, 40))} {rng.choice(_STREETS)}",
+                    "latitude": _fr(lat[j], 6) if j % 5 else "",
+                    "longitude": _fr(lon[j], 6) if j % 5 else "",
+                    "contact": f"Contact fictif {i} — contact{i}@example.org — "
+                    f"{_phone(rng)}",
+                    "source": FICTIONAL_MARK,
+                    "date_maj": "01/10/2026",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -244,27 +339,43 @@ def _events(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
     com = territory.communes.set_index("code_insee")
     codes = rng.choice(com.index.to_numpy(), size=n, p=_weights(territory, 1.0))
     rows = []
-    seasons = {3: "de printemps", 4: "de printemps", 5: "de printemps", 9: "d'automne",
-               10: "d'automne", 11: "d'automne"}
+    seasons = {
+        3: "de printemps",
+        4: "de printemps",
+        5: "de printemps",
+        9: "d'automne",
+        10: "d'automne",
+        11: "d'automne",
+    }
     for i, code in enumerate(codes):
         kind, pattern = _EVENTS[int(rng.integers(len(_EVENTS)))]
         start = date(2026, 1, 10) + timedelta(days=int(rng.integers(0, 540)))
-        days = 0 if kind in {"marché", "atelier ou réunion"} else int(rng.integers(0, 3))
+        days = (
+            0 if kind in {"marché", "atelier ou réunion"} else int(rng.integers(0, 3))
+        )
         season = seasons.get(start.month, "d'hiver" if start.month < 3 else "d'été")
-        rows.append({
-            "id": f"E-{i + 1:03d}",
-            "nom": pattern.format(town=com.at[code, "nom"], season=season),
-            "type": kind,
-            "commune": com.at[code, "nom"],
-            "date_debut": start.strftime("%d/%m/%Y"),
-            "date_fin": (start + timedelta(days=days)).strftime("%d/%m/%Y") if days else "",
-            "themes": " | ".join(
-                sorted(rng.choice(_THEME_LIST, size=int(rng.integers(1, 3)), replace=False))
-            ),
-            "latitude": "",
-            "longitude": "",
-            "source": FICTIONAL_MARK,
-        })
+        rows.append(
+            {
+                "id": f"E-{i + 1:03d}",
+                "nom": pattern.format(town=com.at[code, "nom"], season=season),
+                "type": kind,
+                "commune": com.at[code, "nom"],
+                "date_debut": start.strftime("%d/%m/%Y"),
+                "date_fin": (start + timedelta(days=days)).strftime("%d/%m/%Y")
+                if days
+                else "",
+                "themes": " | ".join(
+                    sorted(
+                        rng.choice(
+                            _THEME_LIST, size=int(rng.integers(1, 3)), replace=False
+                        )
+                    )
+                ),
+                "latitude": "",
+                "longitude": "",
+                "source": FICTIONAL_MARK,
+            }
+        )
     return pd.DataFrame(rows)
 
 

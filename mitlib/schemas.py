@@ -18,6 +18,7 @@ Column names are French and borrow the national schemas where they overlap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -411,7 +412,9 @@ ACTEURS = TableSchema(
         "du schéma data·inclusion (siret, reseaux, date_maj)."
     ),
     fields=(
-        Field("id", "identifiant", "Identifiant unique.", required=True, example="A-01"),
+        Field(
+            "id", "identifiant", "Identifiant unique.", required=True, example="A-01"
+        ),
         Field("nom", "texte", "Nom de la structure.", required=True),
         Field("siret", "siret", "SIRET (14 chiffres), facultatif."),
         Field(
@@ -425,7 +428,8 @@ ACTEURS = TableSchema(
             "reseaux",
             "liste",
             "Réseaux d'appartenance (chambres-consulaires, france-active, "
-            "initiative-france, reseau-entreprendre, reseau-bge, adie…), séparés par |.",
+            "initiative-france, reseau-entreprendre, reseau-bge, adie…), "
+            "séparés par |.",
         ),
         Field("expertise", "texte", "Expertises en texte libre, niveau compris."),
         _THEMES,
@@ -460,7 +464,9 @@ EVENEMENTS = TableSchema(
         "Foires, marchés, salons, forums où rencontrer de futurs entrepreneurs."
     ),
     fields=(
-        Field("id", "identifiant", "Identifiant unique.", required=True, example="E-01"),
+        Field(
+            "id", "identifiant", "Identifiant unique.", required=True, example="E-01"
+        ),
         Field("nom", "texte", "Nom de l'événement.", required=True),
         Field("type", "choix", "Type d'événement.", choices=EVENT_TYPES),
         _COMMUNE,
@@ -501,9 +507,13 @@ CANDIDATURES = TableSchema(
         "thèmes, leurs périodes possibles et leurs moyens."
     ),
     fields=(
-        Field("id", "identifiant", "Identifiant unique.", required=True, example="C-01"),
+        Field(
+            "id", "identifiant", "Identifiant unique.", required=True, example="C-01"
+        ),
         _COMMUNE,
-        Field("label", "choix", "Label de revitalisation.", required=True, choices=LABELS),
+        Field(
+            "label", "choix", "Label de revitalisation.", required=True, choices=LABELS
+        ),
         *_RANKED_THEMES,
         Field(
             "periodes",
@@ -543,7 +553,11 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "vente/commerce": ("vente", "commerce"),
     "numérique": ("numerique", "digital", "informatique"),
     "RH/management": ("rh", "management", "ressources humaines"),
-    "gouvernance collective/ESS": ("ess", "gouvernance", "economie sociale et solidaire"),
+    "gouvernance collective/ESS": (
+        "ess",
+        "gouvernance",
+        "economie sociale et solidaire",
+    ),
     "immobilier/local commercial": ("immobilier", "local commercial", "local"),
     "agriculture/alimentation": ("agriculture", "alimentation"),
     "tourisme": (),
@@ -583,10 +597,14 @@ COACHS = TableSchema(
     title="Coachs des marathons",
     description="Coachs bénévoles : experts, commerçants, banquiers, élus…",
     fields=(
-        Field("id", "identifiant", "Identifiant unique.", required=True, example="K-01"),
+        Field(
+            "id", "identifiant", "Identifiant unique.", required=True, example="K-01"
+        ),
         Field("nom", "texte", "Prénom et nom.", required=True, private=True),
         Field("organisation", "texte", "Structure d'appartenance."),
-        Field("type_coach", "choix", "Type de coach.", required=True, choices=COACH_TYPES),
+        Field(
+            "type_coach", "choix", "Type de coach.", required=True, choices=COACH_TYPES
+        ),
         Field("expertise", "texte", "Expertise en texte libre."),
         _DOMAINS_FIELD,
         _THEMES,
@@ -619,7 +637,9 @@ PROJETS = TableSchema(
     title="Projets des porteurs",
     description="Projets présentés à un marathon et leurs besoins.",
     fields=(
-        Field("id", "identifiant", "Identifiant unique.", required=True, example="P-01"),
+        Field(
+            "id", "identifiant", "Identifiant unique.", required=True, example="P-01"
+        ),
         Field("porteur", "texte", "Prénom et nom du porteur.", private=True),
         Field("titre", "texte", "Titre du projet.", required=True),
         Field("description", "texte", "Description du projet."),
@@ -657,4 +677,3 @@ def get_schema(name: str) -> TableSchema:
         raise KeyError(
             f"Table inconnue : {name!r}. Tables possibles : {', '.join(TABLES)}"
         ) from None
-

@@ -122,7 +122,9 @@ class Territory:
     @cached_property
     def mairies(self) -> gpd.GeoDataFrame:
         """Town halls as points (WGS84), indexed like :attr:`communes`."""
-        pts = gpd.points_from_xy(self.communes["mairie_lon"], self.communes["mairie_lat"])
+        pts = gpd.points_from_xy(
+            self.communes["mairie_lon"], self.communes["mairie_lat"]
+        )
         return gpd.GeoDataFrame(
             self.communes.drop(columns="geometry"), geometry=pts, crs=WGS84
         )
@@ -130,7 +132,8 @@ class Territory:
     @cached_property
     def _name_index(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
-        for code, nom in zip(self.communes["code_insee"], self.communes["nom"]):
+        pairs = zip(self.communes["code_insee"], self.communes["nom"], strict=True)
+        for code, nom in pairs:
             index.setdefault(normalize_commune_name(nom), []).append(code)
         return index
 
@@ -171,7 +174,9 @@ class Territory:
             raise CommuneLookupError(
                 f"commune « {raw} » ambiguë : {options}. Indiquez le code INSEE."
             )
-        close = process.extract(key, list(self._name_index), scorer=fuzz.WRatio, limit=3)
+        close = process.extract(
+            key, list(self._name_index), scorer=fuzz.WRatio, limit=3
+        )
         proposals = ", ".join(
             f"{self._names[c]} ({c})" for k, _, _ in close for c in self._name_index[k]
         )
@@ -280,7 +285,7 @@ def _remove_overlaps(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geoms = gdf.geometry.values.copy()
     l93 = gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(LAMBERT93).values
     left, right = shapely.STRtree(l93).query(l93, predicate="overlaps")
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=False):
         if i < j:
             geoms[j] = shapely.make_valid(shapely.difference(geoms[j], geoms[i]))
     fixed = gdf.copy()
@@ -351,8 +356,10 @@ def build_territory(
     com = com.merge(epci_df, left_on="epci_id", right_on="id", how="left")
     dep_by_id = deps.set_index("id")
     com["departement"] = com["departement_id"].map(dep_by_id["code"])
-    com["region"] = com["departement_id"].map(dep_by_id["region_id"]).map(
-        regs.set_index("id")["code"]
+    com["region"] = (
+        com["departement_id"]
+        .map(dep_by_id["region_id"])
+        .map(regs.set_index("id")["code"])
     )
     keep = (
         com["epci_siren"].isin(epci)
@@ -391,7 +398,12 @@ def build_territory(
     communes = _remove_overlaps(communes)
     say("Contrôle des positions des mairies…")
     mairie = gpd.GeoSeries(
-        shapely.from_wkb(com["mairie_localisation"].astype(object).where(com["mairie_localisation"].notna(), None).to_numpy()),
+        shapely.from_wkb(
+            com["mairie_localisation"]
+            .astype(object)
+            .where(com["mairie_localisation"].notna(), None)
+            .to_numpy()
+        ),
         crs=WGS84,
     )
     missing = mairie.isna().to_numpy()
@@ -413,7 +425,9 @@ def build_territory(
     )
     if wrong.any():
         names = communes.loc[wrong, "nom"].tolist()
-        shown = ", ".join(names[:10]) + (f"… (+{len(names) - 10})" if len(names) > 10 else "")
+        shown = ", ".join(names[:10]) + (
+            f"… (+{len(names) - 10})" if len(names) > 10 else ""
+        )
         say(
             f"{len(names)} mairie(s) localisée(s) hors de leur commune, "
             f"remplacée(s) par un point intérieur : {shown}"
@@ -434,9 +448,11 @@ def build_territory(
         epci_df.set_index("epci_siren")["epci_type"]
     )
     outline = gpd.GeoDataFrame(
-        {"nom": [name], "nb_communes": [len(communes)], "population": [
-            int(communes["population"].sum())
-        ]},
+        {
+            "nom": [name],
+            "nb_communes": [len(communes)],
+            "population": [int(communes["population"].sum())],
+        },
         geometry=[shapely.coverage_union_all(epci_gdf.geometry.values)],
         crs=WGS84,
     )
@@ -483,7 +499,8 @@ def save_territory(territory: Territory, directory: Path | str | None = None) ->
         gdf.to_file(gpkg, layer=layer, driver="GPKG")
     territory.mairies.to_file(gpkg, layer="mairies", driver="GPKG")
     (out / "territoire.json").write_text(
-        json.dumps(territory.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(territory.meta, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
     )
     return out
 

@@ -43,7 +43,10 @@ def tiny() -> Territory:
     [6 400–6 410 km] in y; town halls at the centres. Populations 2 000, 500,
     100. EPCI E1 = {A, B}, E2 = {C}.
     """
-    squares = [shapely.box(x, 6_400_000, x + 10_000, 6_410_000) for x in (700_000, 710_000, 720_000)]
+    squares = [
+        shapely.box(x, 6_400_000, x + 10_000, 6_410_000)
+        for x in (700_000, 710_000, 720_000)
+    ]
     l93 = gpd.GeoSeries(squares, crs=LAMBERT93)
     halls = gpd.GeoSeries(l93.centroid, crs=LAMBERT93).to_crs(WGS84)
     communes = gpd.GeoDataFrame(
@@ -61,13 +64,17 @@ def tiny() -> Territory:
         geometry=l93.to_crs(WGS84).to_numpy(),
         crs=WGS84,
     )
-    epci = communes.dissolve("epci_siren", as_index=False)[["epci_siren", "epci_nom", "geometry"]]
-    outline = gpd.GeoDataFrame({"nom": ["Petit"]}, geometry=[communes.union_all()], crs=WGS84)
+    epci = communes.dissolve("epci_siren", as_index=False)[
+        ["epci_siren", "epci_nom", "geometry"]
+    ]
+    outline = gpd.GeoDataFrame(
+        {"nom": ["Petit"]}, geometry=[communes.union_all()], crs=WGS84
+    )
     return Territory("Petit territoire", communes, epci, outline, {"source": "test"})
 
 
 def l93_points(coords, **columns) -> gpd.GeoDataFrame:
     """Points given in Lambert-93 metres, returned in WGS84 like loaded tables."""
-    xs, ys = zip(*coords)
+    xs, ys = zip(*coords, strict=False)
     gdf = gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(xs, ys), crs=LAMBERT93)
     return gdf.to_crs(WGS84)

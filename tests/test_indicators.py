@@ -19,7 +19,12 @@ from mitlib.indicators import (
 @pytest.fixture
 def tables():
     locaux = l93_points(
-        [(701_000, 6_401_000), (702_000, 6_402_000), (703_000, 6_403_000), (725_000, 6_405_000)],
+        [
+            (701_000, 6_401_000),
+            (702_000, 6_402_000),
+            (703_000, 6_403_000),
+            (725_000, 6_405_000),
+        ],
         code_insee=["99001", "99001", "99001", "99003"],
         surface_m2=[100.0, 50.0, np.nan, 20.0],
         disponible_marathon=[False, None, False, True],
@@ -63,7 +68,7 @@ def test_inputs_are_not_modified(tiny, tables):
     locaux, acteurs, evenements = tables
     copies = [t.copy() for t in tables]
     commune_indicators(tiny, locaux, acteurs, evenements)
-    for before, after in zip(copies, tables):
+    for before, after in zip(copies, tables, strict=False):
         pd.testing.assert_frame_equal(before, after)
 
 
@@ -73,13 +78,16 @@ def test_aggregate_recomputes_ratios_from_sums(tiny, tables):
     assert epci.loc["E1", "population"] == 2500
     assert epci.loc["E1", "locaux_pour_1000_hab"] == pytest.approx(3 / 2500 * 1000)
     assert epci.loc["E1", "distance_acteur_km_moyenne_ponderee"] == pytest.approx(
-        (2000 * 0 + 500 * 10) / 2500, abs=1e-3)
+        (2000 * 0 + 500 * 10) / 2500, abs=1e-3
+    )
     assert epci.loc["E1", "distance_acteur_km_max"] == pytest.approx(10, abs=1e-3)
     assert epci.loc["E2", "zones_blanches_nb"] == 1
     total = aggregate(ind, by="territoire").iloc[0]
     assert total["nb_communes"] == 3 and total["locaux_nb"] == 4
     assert total["locaux_pour_1000_hab"] == pytest.approx(4 / 2600 * 1000)
-    assert total["distance_acteur_km_moyenne_ponderee"] == pytest.approx(7000 / 2600, abs=1e-3)
+    assert total["distance_acteur_km_moyenne_ponderee"] == pytest.approx(
+        7000 / 2600, abs=1e-3
+    )
     assert total["zones_blanches_part_population"] == pytest.approx(100 / 2600)
     with pytest.raises(ValueError, match="Valeurs possibles : epci, territoire"):
         aggregate(ind, by="canton")
@@ -120,6 +128,10 @@ def test_every_indicator_has_a_french_label(territory):
 
     ind = commune_indicators(territory, load_example("locaux"), load_example("acteurs"))
     labels = indicator_labels()
-    numeric = [c for c in ind.columns if c not in {"code_insee", "nom", "epci_siren", "epci_nom", "geometry"}]
+    numeric = [
+        c
+        for c in ind.columns
+        if c not in {"code_insee", "nom", "epci_siren", "epci_nom", "geometry"}
+    ]
     assert set(numeric) <= set(labels)
     assert ind.attrs["fictif"] is True

@@ -14,7 +14,10 @@ from mitlib.io import (
 )
 from mitlib.provenance import file_sha256
 
-HEADER = "id;commune;adresse;latitude;longitude;surface_m2;disponible_marathon;proprio_contact"
+HEADER = (
+    "id;commune;adresse;latitude;longitude;surface_m2;disponible_marathon;"
+    "proprio_contact"
+)
 
 
 def write(tmp_path, text, name="locaux.csv", encoding="utf-8"):
@@ -32,7 +35,10 @@ def test_french_excel_csv_semicolon_decimal_comma_cp1252(tmp_path, territory):
     res = load_table(path, "locaux", territory)
     row = res.data.iloc[0]
     assert (row["code_insee"], row["commune"], row["adresse"]) == (
-        "47323", "Villeneuve-sur-Lot", "3 rue Pélissier")
+        "47323",
+        "Villeneuve-sur-Lot",
+        "3 rue Pélissier",
+    )
     assert row["surface_m2"] == 85.5 and row["disponible_marathon"] is True
     assert row["latitude"] == pytest.approx(44.4087)
     assert row["precision"] == PRECISION_GIVEN
@@ -40,7 +46,10 @@ def test_french_excel_csv_semicolon_decimal_comma_cp1252(tmp_path, territory):
 
 
 def test_comma_csv_with_bom_and_point_decimals(tmp_path, territory):
-    text = "\ufeffid,commune,surface_m2,loyer_mensuel\nL1,47004,\"1 200,5\",650\nL2,Aiguillon,42.5,\n"
+    text = (
+        "\ufeffid,commune,surface_m2,loyer_mensuel\n"
+        'L1,47004,"1 200,5",650\nL2,Aiguillon,42.5,\n'
+    )
     res = load_table(write(tmp_path, text), "locaux", territory)
     assert res.data["surface_m2"].tolist() == [1200.5, 42.5]
     assert res.data["code_insee"].tolist() == ["47004", "47004"]
@@ -48,11 +57,16 @@ def test_comma_csv_with_bom_and_point_decimals(tmp_path, territory):
 
 
 def test_missing_coordinates_go_to_town_hall(tmp_path, territory):
-    res = load_table(write(tmp_path, HEADER + "\nL1;Monflanquin;;;;;;\n"), "locaux", territory)
+    res = load_table(
+        write(tmp_path, HEADER + "\nL1;Monflanquin;;;;;;\n"), "locaux", territory
+    )
     row = res.data.iloc[0]
     hall = territory.communes.set_index("code_insee").loc["47175"]
     assert row["precision"] == PRECISION_TOWN_HALL
-    assert (row["longitude"], row["latitude"]) == (hall["mairie_lon"], hall["mairie_lat"])
+    assert (row["longitude"], row["latitude"]) == (
+        hall["mairie_lon"],
+        hall["mairie_lat"],
+    )
     assert row.geometry.x == hall["mairie_lon"]
 
 
@@ -66,13 +80,18 @@ def test_points_outside_commune_or_territory_are_flagged_and_kept(tmp_path, terr
     res = load_table(write(tmp_path, text), "locaux", territory)
     assert len(res.data) == 3 and res.rejects.empty
     assert res.data["controle_position"].tolist() == [
-        OUTSIDE_TERRITORY, OUTSIDE_COMMUNE, OUTSIDE_TERRITORY]
+        OUTSIDE_TERRITORY,
+        OUTSIDE_COMMUNE,
+        OUTSIDE_TERRITORY,
+    ]
     warnings = res.problems[res.problems["gravite"] == "avertissement"]
     assert warnings["ligne"].tolist() == [2, 3, 4]
     assert "inversées" in warnings["motif"].iloc[2]
 
 
-def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(tmp_path, territory):
+def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(
+    tmp_path, territory
+):
     text = (
         HEADER
         + "\nL1;Pujols;;;;12,5;oui;a@example.org"
@@ -91,8 +110,14 @@ def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(tmp_p
     assert res.rejects["ligne"].tolist() == [3, 4, 5, 6, 7]
     got = {(p.ligne, p.colonne) for p in res.problems.itertuples()}
     assert got == {
-        (3, "id"), (4, "commune"), (4, "surface_m2"), (4, "disponible_marathon"),
-        (5, "commune"), (5, "surface_m2"), (6, "id"), (7, "surface_m2"),
+        (3, "id"),
+        (4, "commune"),
+        (4, "surface_m2"),
+        (4, "disponible_marathon"),
+        (5, "commune"),
+        (5, "surface_m2"),
+        (6, "id"),
+        (7, "surface_m2"),
     }
     motif = res.problems.set_index(["ligne", "colonne"])["motif"]
     assert motif[3, "id"] == "identifiant « L1 » déjà utilisé ligne 2"
@@ -102,11 +127,16 @@ def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(tmp_p
     assert motif[5, "commune"] == "valeur obligatoire manquante"
     report = res.report()
     assert "6 lignes lues, 1 valides, 5 rejetées" in report
-    assert "locaux.csv, ligne 4, colonne surface_m2 : « abc » n'est pas un nombre" in report
+    assert (
+        "locaux.csv, ligne 4, colonne surface_m2 : « abc » n'est pas un nombre"
+        in report
+    )
 
     out = res.write_rejects()
     assert out == tmp_path / "locaux_rejets.csv"
-    rejects = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    rejects = pd.read_csv(
+        out, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False
+    )
     assert rejects.columns.tolist() == ["ligne", *HEADER.split(";"), "motifs"]
     assert rejects.loc[4, "surface_m2"] == "<script>alert(1)</script>"
     assert rejects.loc[0, "motifs"] == "id : identifiant « L1 » déjà utilisé ligne 2"
@@ -114,7 +144,10 @@ def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(tmp_p
 
 def test_missing_required_column_names_file_and_column(tmp_path, territory):
     path = write(tmp_path, "identifiant_local;adresse\nL1;x\n")
-    with pytest.raises(TableError, match=r"locaux\.csv : colonne\(s\) obligatoire\(s\) absente\(s\) : id, commune"):
+    with pytest.raises(
+        TableError,
+        match=r"locaux\.csv : colonne\(s\) obligatoire\(s\) absente\(s\) : id, commune",
+    ):
         load_table(path, "locaux", territory)
 
 
@@ -135,15 +168,22 @@ def test_header_aliases_and_unknown_columns(tmp_path, territory):
 
 def test_xlsx_with_explanation_sheet_and_dates(tmp_path, territory):
     path = tmp_path / "evenements.xlsx"
-    data = pd.DataFrame({
-        "id": ["E1", "E2"], "nom": ["Foire", "Salon"], "type": ["Foire", "salons"],
-        "commune": ["Fumel", "Monflanquin"],
-        "date_debut": [pd.Timestamp("2026-05-02"), "03/06/2026"],
-        "date_fin": ["01/05/2026", ""], "themes": ["Tourisme | patrimoine", "commerce"],
-    })
+    data = pd.DataFrame(
+        {
+            "id": ["E1", "E2"],
+            "nom": ["Foire", "Salon"],
+            "type": ["Foire", "salons"],
+            "commune": ["Fumel", "Monflanquin"],
+            "date_debut": [pd.Timestamp("2026-05-02"), "03/06/2026"],
+            "date_fin": ["01/05/2026", ""],
+            "themes": ["Tourisme | patrimoine", "commerce"],
+        }
+    )
     with pd.ExcelWriter(path) as w:
         data.to_excel(w, sheet_name="evenements", index=False)
-        pd.DataFrame({"colonne": ["id"]}).to_excel(w, sheet_name="Explications", index=False)
+        pd.DataFrame({"colonne": ["id"]}).to_excel(
+            w, sheet_name="Explications", index=False
+        )
     res = load_table(path, "evenements", territory)
     assert res.data["id"].tolist() == ["E2"]
     assert res.data.iloc[0]["themes"] == ["artisanat et commerce"]
@@ -154,16 +194,24 @@ def test_xlsx_with_explanation_sheet_and_dates(tmp_path, territory):
 
 def test_geojson_and_geopackage_take_coordinates_from_geometry(tmp_path, territory):
     gdf = gpd.GeoDataFrame(
-        {"id": ["A1"], "nom": ["Pôle"], "categorie": ["accompagnement"], "commune": ["Fumel"],
-         "themes": ["tourisme"]},
-        geometry=gpd.points_from_xy([0.9665], [44.4985]), crs="EPSG:4326",
+        {
+            "id": ["A1"],
+            "nom": ["Pôle"],
+            "categorie": ["accompagnement"],
+            "commune": ["Fumel"],
+            "themes": ["tourisme"],
+        },
+        geometry=gpd.points_from_xy([0.9665], [44.4985]),
+        crs="EPSG:4326",
     )
     for name, driver in (("acteurs.geojson", "GeoJSON"), ("acteurs.gpkg", "GPKG")):
         gdf.to_crs(2154).to_file(tmp_path / name, driver=driver)
         res = load_table(tmp_path / name, "acteurs", territory)
         row = res.data.iloc[0]
         assert row["categorie"] == "structure d'accompagnement"
-        assert row["longitude"] == pytest.approx(0.9665) and row["latitude"] == pytest.approx(44.4985)
+        assert row["longitude"] == pytest.approx(0.9665) and row[
+            "latitude"
+        ] == pytest.approx(44.4985)
         assert row["precision"] == PRECISION_GIVEN
         assert "entité" in res.report()
 

