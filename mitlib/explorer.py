@@ -113,6 +113,15 @@ class DiagnosisExplorer:
         )
         self.update()
 
+    def view(self, static: bool = False):
+        """What a notebook cell shows: the widgets, or for a static export
+        (no kernel behind the page) the current map as a self-contained iframe."""
+        if static:
+            from mitlib.exports import static_map
+
+            return static_map(self.map_)
+        return self.widget
+
     def _on_change(self, _change=None) -> None:
         self.update()
 
