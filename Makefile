@@ -17,10 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## crée .venv et installe mitlib
 
-demo: $(STAMP) ## diagnostic et carte sur les données d'exemple, dans exports/
-	$(VENV)/bin/mit diagnostic --sortie $(EXPORTS)/diagnostic
-	$(VENV)/bin/mit carte --sortie $(EXPORTS)/carte_pays.html
-	@echo "Exports écrits dans $(EXPORTS)/ (données d'exemple FICTIVES)."
+demo: $(STAMP) ## exécute les notebooks sur les données d'exemple et écrit exports/
+	$(VENV)/bin/mit exporter --sortie $(EXPORTS)
+	@echo "Ouvrez $(EXPORTS)/index.html (données d'exemple FICTIVES)."
 
 test: $(STAMP) ## tous les tests : unitaires, doctests, notebooks (nbval)
 	$(PY) -m pytest

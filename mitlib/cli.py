@@ -167,6 +167,32 @@ def _build_parser() -> argparse.ArgumentParser:
         "(nécessite Internet à l'affichage)",
     )
     carte.add_argument("--sortie", type=Path, required=True, help="fichier HTML")
+
+    export = sub.add_parser(
+        "exporter",
+        help="exécuter les notebooks et écrire les exports HTML (hors ligne)",
+        description=(
+            "Exécute chaque notebook sur les données choisies et écrit les pages HTML "
+            "(rapports complets, version comité sans code, fiches par EPCI et pour le "
+            "Pays), les tables et la carte, et une page d'index. Les pages s'ouvrent "
+            "sans réseau ; deux exécutions sur les mêmes données donnent les mêmes "
+            "fichiers, octet pour octet."
+        ),
+    )
+    export.add_argument(
+        "--donnees",
+        type=Path,
+        help="dossier des tables (locaux, acteurs, evenements, candidatures, "
+        "grille.yaml, coachs, projets ; défaut : exemple fictif fourni)",
+    )
+    export.add_argument(
+        "--sortie", type=Path, default=Path("exports"), help="dossier (défaut : exports)"
+    )
+    export.add_argument(
+        "--public",
+        action="store_true",
+        help="version publique : retire les données personnelles",
+    )
     return parser
 
 
@@ -274,6 +300,17 @@ def _cmd_carte(args) -> int:
     return 0
 
 
+def _cmd_exporter(args) -> int:
+    from mitlib.exports import export_all
+
+    written = export_all(
+        args.donnees, args.sortie, public=args.public,
+        progress=lambda msg: print(msg, flush=True),
+    )
+    print(f"{len(written)} fichiers écrits dans {args.sortie}")
+    return 0
+
+
 _COMMANDS = {
     "territoire": _cmd_territoire,
     "modeles": _cmd_modeles,
@@ -281,6 +318,7 @@ _COMMANDS = {
     "exemple": _cmd_exemple,
     "diagnostic": _cmd_diagnostic,
     "carte": _cmd_carte,
+    "exporter": _cmd_exporter,
 }
 
 

@@ -18,7 +18,12 @@ import pandas as pd
 from mitlib.indicators import aggregate, commune_indicators, coverage_matrix
 from mitlib.indicators import indicator_labels as _labels
 from mitlib.io import LoadResult, example_path, load_table
-from mitlib.provenance import file_sha256, territory_facts
+from mitlib.provenance import (
+    file_sha256,
+    reproducible_geopackage,
+    stable_xlsx,
+    territory_facts,
+)
 from mitlib.schemas import get_schema
 from mitlib.territory import Territory
 
@@ -26,6 +31,7 @@ __all__ = [
     "DIAGNOSIS_TABLES",
     "Diagnosis",
     "commune_profile",
+    "comparison_table",
     "load_inputs",
     "provenance",
     "run_diagnosis",
@@ -164,6 +170,69 @@ def commune_profile(
     return pd.DataFrame(lines, columns=columns).set_index("indicateur")
 
 
+#: Rows of :func:`comparison_table`, with their French labels.
+_COMPARED = {
+    "nb_communes": "Communes",
+    "population": "Population municipale",
+    "superficie_km2": "Superficie (km²)",
+    "densite_hab_km2": "Densité (hab./km²)",
+    "locaux_nb": "Locaux vacants",
+    "locaux_pour_1000_hab": "Locaux vacants pour 1 000 habitants",
+    "locaux_disponibles_marathon": "Locaux disponibles pour un marathon",
+    "acteurs_nb": "Acteurs",
+    "acteurs_soutien_nb": "Acteurs de soutien",
+    "evenements_nb": "Événements locaux",
+    "distance_acteur_km_moyenne_ponderee": "Distance moyenne à un acteur de soutien "
+    "(km, pondérée par la population)",
+    "zones_blanches_nb": "Communes en zone blanche",
+    "zones_blanches_part_population": "Part de la population en zone blanche",
+}
+
+
+def comparison_table(
+    diag: Diagnosis,
+    *,
+    epci: str | None = None,
+    departement: Territory | None = None,
+    decimals: int | None = None,
+) -> pd.DataFrame:
+    """Key figures of one EPCI (or the whole territory) beside the territory and
+    the département.
+
+    Only public reference figures (communes, population, area, density) exist
+    for the département: the users' tables cover the territory only, so the
+    other rows are empty there.
+    """
+    columns = {}
+    if epci is not None:
+        if epci not in diag.epci.index:
+            raise ValueError(
+                f"EPCI inconnu : {epci}. "
+                f"EPCI du territoire : {', '.join(diag.epci.index)}"
+            )
+        columns[diag.epci.loc[epci, "epci_nom"]] = diag.epci.loc[epci]
+    columns[diag.territory.name] = diag.total.iloc[0]
+    if departement is not None:
+        area = departement.communes_l93.area.sum() / 1e6
+        pop = int(departement.communes["population"].sum())
+        columns[departement.name] = pd.Series(
+            {
+                "nb_communes": len(departement.communes),
+                "population": pop,
+                "superficie_km2": area,
+                "densite_hab_km2": pop / area,
+            }
+        )
+    table = pd.DataFrame(
+        {name: values.reindex(list(_COMPARED)) for name, values in columns.items()}
+    ).astype(float)
+    if decimals is not None:
+        table = table.round(decimals)
+    table.index = [_COMPARED[k] for k in table.index]
+    table.index.name = "indicateur"
+    return table
+
+
 def _csv(df: pd.DataFrame, path: Path, index: bool = False) -> None:
     df.to_csv(
         path,
@@ -213,7 +282,8 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
         diag.coverage.to_excel(writer, sheet_name="couverture_themes")
         labels.to_excel(writer, sheet_name="libelles", index=False)
         prov.to_excel(writer, sheet_name="provenance", index=False)
-    written.append(xlsx)
+    written.append(stable_xlsx(xlsx))
+    reproducible_geopackage()
     gpkg = out / "diagnostic.gpkg"
     gpkg.unlink(missing_ok=True)
     diag.communes.to_file(gpkg, layer="communes_indicateurs", driver="GPKG")

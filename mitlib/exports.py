@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -223,3 +224,242 @@ def static_map(m, *, height: int = 620) -> StaticMap:
     notebook" notice and the page inside is the deterministic offline one.
     """
     return StaticMap(m, height)
+
+
+# ---------------------------------------------------------------------------
+# The whole export: every notebook, the fiches, the index
+# ---------------------------------------------------------------------------
+
+#: Input tables looked for in a data folder, by file stem.
+INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "projets")
+_SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg")
+
+
+def find_inputs(directory: Path | str | None) -> dict[str, Path]:
+    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg>`` and
+    ``grille.yaml`` in ``directory`` (default: the bundled fictional sample).
+
+    Tables absent from the folder are absent from the result.
+    """
+    from mitlib.config import EXAMPLE_DIR
+
+    folder = Path(directory) if directory else EXAMPLE_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"Dossier de données introuvable : {folder}")
+    found: dict[str, Path] = {}
+    for table in INPUT_TABLES:
+        for suffix in _SUFFIXES:
+            if (folder / f"{table}{suffix}").exists():
+                found[table] = folder / f"{table}{suffix}"
+                break
+    if (folder / "grille.yaml").exists():
+        found["grille"] = folder / "grille.yaml"
+    return found
+
+
+def input_provenance(territory, inputs: Mapping[str, Path]) -> list[tuple[str, str]]:
+    """Provenance rows: mitlib, territory sources and vintage, input hashes."""
+    from mitlib.provenance import file_sha256, territory_facts
+
+    rows = territory_facts(territory)
+    for name, path in sorted(inputs.items()):
+        rows.append((f"{name} ({path.name}) : sha256", file_sha256(path)))
+    return rows
+
+
+@dataclass
+class Job:
+    """One page to produce from a notebook."""
+
+    notebook: str
+    output: str
+    title: str
+    parameters: dict = field(default_factory=dict)
+    show_code: bool = False
+    needs: tuple[str, ...] = ()
+    also_with_code: str | None = None
+    subtitle: str = ""
+
+
+def _jobs(territory) -> list[Job]:
+    diag_inputs = ("locaux", "acteurs", "evenements")
+    jobs = [
+        Job(
+            "01_diagnostic_territorial.ipynb",
+            "comite/01_diagnostic_territorial.html",
+            "Diagnostic territorial",
+            needs=diag_inputs,
+            also_with_code="notebooks/01_diagnostic_territorial.html",
+        ),
+        Job(
+            "04_fiche_territoire.ipynb",
+            "fiches/fiche_pays.html",
+            f"Fiche diagnostic — {territory.name}",
+            {"epci": None},
+            needs=diag_inputs,
+        ),
+    ]
+    for siren, nom in zip(
+        territory.epci["epci_siren"], territory.epci["epci_nom"], strict=True
+    ):
+        jobs.append(
+            Job(
+                "04_fiche_territoire.ipynb",
+                f"fiches/fiche_{siren}.html",
+                f"Fiche diagnostic — {nom}",
+                {"epci": siren},
+                needs=diag_inputs,
+            )
+        )
+    return jobs
+
+
+def _parameters(job: Job, inputs: Mapping[str, Path], public: bool) -> dict:
+    params = {t: str(inputs[t]) for t in job.needs if t in inputs}
+    params.update(job.parameters)
+    params["statique"] = True
+    if public:
+        params["public"] = True
+    return params
+
+
+def export_all(
+    directory: Path | str | None,
+    output: Path | str,
+    *,
+    public: bool = False,
+    progress=None,
+    workers: int = 2,
+) -> list[Path]:
+    """Execute every notebook on the inputs and write the HTML exports and index.
+
+    Parameters
+    ----------
+    directory : path-like or None
+        Folder of input tables (see :func:`find_inputs`); None: the sample.
+    output : path-like
+        Export folder (created).
+    public : bool
+        Strip personal data and mark pages as public.
+    progress : callable, optional
+        Called with a French message before each page.
+    workers : int
+        Notebooks executed at the same time (one kernel process each).
+    """
+    from mitlib.config import PROJECT_ROOT
+    from mitlib.territory import load_territory
+
+    say = progress or (lambda _m: None)
+    out = Path(output)
+    inputs = find_inputs(directory)
+    territory = load_territory()
+    fictional = directory is None or _is_fictional(inputs)
+    provenance = input_provenance(territory, inputs)
+    jobs = _jobs(territory)
+    skipped: list[tuple[Job, list[str]]] = []
+    todo = []
+    for job in jobs:
+        missing = [t for t in job.needs if t not in inputs]
+        if missing:
+            say(f"{job.title} : non produit (absents : {', '.join(missing)})")
+            skipped.append((job, missing))
+        else:
+            todo.append(job)
+
+    def run(numbered: tuple[int, Job]) -> list[Path]:
+        n, job = numbered
+        say(f"[{n}/{len(todo)}] {job.title} → {job.output}")
+        nb = normalize_notebook(
+            execute_notebook(
+                PROJECT_ROOT / "notebooks" / job.notebook,
+                _parameters(job, inputs, public),
+            )
+        )
+        used = {k: v for k, v in inputs.items() if k in job.needs}
+        info = PageInfo(
+            job.title,
+            input_provenance(territory, used),
+            fictional,
+            public,
+            job.subtitle,
+        )
+        targets = [(job.output, job.show_code)]
+        if job.also_with_code:
+            targets.append((job.also_with_code, True))
+        paths = []
+        for target, show_code in targets:
+            path = out / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            body = notebook_body(nb, show_code=show_code)
+            path.write_text(render_page(body, info), encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    # Each notebook runs in its own kernel process: two at a time use both cores.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        written = [p for paths in pool.map(run, enumerate(todo, 1)) for p in paths]
+    written += _write_tables(territory, inputs, out, say)
+    written.append(write_index(out, written, skipped, provenance, fictional, public))
+    say(f"Index : {written[-1]}")
+    return written
+
+
+def _write_tables(territory, inputs: Mapping[str, Path], out: Path, say) -> list[Path]:
+    """Diagnosis tables and GeoPackage, and the Pays map (no personal data)."""
+    from mitlib.diagnosis import DIAGNOSIS_TABLES, run_diagnosis, write_diagnosis
+    from mitlib.maps import diagnosis_map
+    from mitlib.offline import save_map
+
+    if not all(t in inputs for t in DIAGNOSIS_TABLES):
+        return []
+    say("Tables du diagnostic et carte du Pays")
+    diag = run_diagnosis(territory, {t: inputs[t] for t in DIAGNOSIS_TABLES})
+    files = write_diagnosis(diag, out / "diagnostic")
+    m = diagnosis_map(
+        territory,
+        diag.communes,
+        locaux=diag.table("locaux"),
+        acteurs=diag.table("acteurs"),
+        evenements=diag.table("evenements"),
+        column="locaux_pour_1000_hab",
+    )
+    return [*files, save_map(m, out / "carte_pays.html")]
+
+
+def _is_fictional(inputs: Mapping[str, Path]) -> bool:
+    from mitlib.schemas import FICTIONAL_MARK
+
+    for path in inputs.values():
+        if path.suffix == ".csv" and FICTIONAL_MARK in path.read_text("utf-8-sig"):
+            return True
+    return False
+
+
+def write_index(
+    out: Path,
+    pages: list[Path],
+    skipped: list,
+    provenance: list[tuple[str, str]],
+    fictional: bool,
+    public: bool,
+) -> Path:
+    """Write ``index.html`` linking every page (relative links, sorted)."""
+    items = "".join(
+        f'<li><a href="{html.escape(p.relative_to(out).as_posix())}">'
+        f"{html.escape(p.relative_to(out).as_posix())}</a></li>"
+        for p in sorted(pages)
+    )
+    missing = "".join(
+        f"<li>{html.escape(job.title)} : fichiers absents "
+        f"({html.escape(', '.join(absent))})</li>"
+        for job, absent in skipped
+    )
+    body = f'<h2>Pages</h2><ul class="mitlib-index">{items}</ul>'
+    if missing:
+        body += f"<h2>Non produit</h2><ul>{missing}</ul>"
+    path = out / "index.html"
+    path.write_text(
+        render_page(body, PageInfo("Exports mitlib", provenance, fictional, public)),
+        encoding="utf-8",
+    )
+    return path

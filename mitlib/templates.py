@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mitlib.provenance import stable_xlsx
 from mitlib.schemas import TABLES, TableSchema
 
 __all__ = ["schema_documentation", "template_frame", "write_templates"]
@@ -69,7 +70,7 @@ def write_templates(directory: Path | str) -> list[Path]:
                 writer, sheet_name=name, index=False
             )
             explanations.to_excel(writer, sheet_name="Explications", index=False)
-        written += [csv, xlsx]
+        written += [csv, stable_xlsx(xlsx)]
     readme = out / "README.md"
     readme.write_text(schema_documentation(), encoding="utf-8")
     return [*written, readme]

@@ -27,6 +27,7 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from mitlib.config import DEFAULT_TERRITORY, TERRITORIES_DIR
+from mitlib.provenance import reproducible_geopackage
 from mitlib.text import fold
 
 __all__ = [
@@ -492,6 +493,7 @@ def save_territory(territory: Territory, directory: Path | str | None = None) ->
         "epci": territory.epci,
         "territoire": territory.outline,
     }
+    reproducible_geopackage()
     gpkg = out / "territoire.gpkg"
     gpkg.unlink(missing_ok=True)
     for layer, gdf in layers.items():
