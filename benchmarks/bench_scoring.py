@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from mitlib.attribution import attribute, next_best, pair_frequency
-from mitlib.scoring import Grid, score, smaa, weight_stability
+from mitlib.grid import Grid
+from mitlib.scoring import score
+from mitlib.sensitivity import smaa, weight_stability
 
 THEMES = ["commerce", "tourisme", "terroir", "culture", "quotidien"]
 

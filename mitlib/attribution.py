@@ -15,7 +15,7 @@ kept when integral; otherwise the MILP is solved. :func:`next_best` lists
 the following attributions with their gap to the optimum,
 :func:`pair_frequency` measures how often each commune–theme pair wins
 when the weights of the grid are drawn at random
-(:func:`mitlib.scoring.smaa`), and :func:`schedule` then matches the host
+(:func:`mitlib.sensitivity.smaa`), and :func:`schedule` then matches the host
 communes to the calendar.
 
 Examples
@@ -559,7 +559,7 @@ def pair_frequency(
     """How often each commune–theme pair is chosen across weight draws.
 
     The optimal attribution is solved exactly for every row of
-    ``score_draws``, e.g. :attr:`mitlib.scoring.SmaaResult.scores`. The model
+    ``score_draws``, e.g. :attr:`mitlib.sensitivity.SmaaResult.scores`. The model
     is built once; per draw only the best candidacy of each (EPCI, theme,
     required labels) group is left free, which cannot change the optimum
     value since such candidacies are interchangeable in every constraint.

@@ -186,7 +186,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "grille.yaml, coachs, projets ; défaut : exemple fictif fourni)",
     )
     export.add_argument(
-        "--sortie", type=Path, default=Path("exports"), help="dossier (défaut : exports)"
+        "--sortie",
+        type=Path,
+        default=Path("exports"),
+        help="dossier (défaut : exports)",
     )
     export.add_argument(
         "--public",

@@ -30,7 +30,12 @@ from mitlib.schemas import (
 )
 from mitlib.territory import LAMBERT93, WGS84, Territory, load_territory
 
-__all__ = ["generate_sample", "write_sample"]
+__all__ = [
+    "generate_candidacies",
+    "generate_sample",
+    "write_candidacy_sample",
+    "write_sample",
+]
 
 _STREETS = (
     "rue de la République",
@@ -415,3 +420,168 @@ def write_sample(directory: Path | str = EXAMPLE_DIR, **kwargs) -> list[Path]:
         df.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)
     return written
+
+
+# ---------------------------------------------------------------------------
+# Candidacies of the communes (fictional, around the real 2023-2024 hosts)
+# ---------------------------------------------------------------------------
+
+# Candidate communes and their label. Villeneuve-sur-Lot is labelled Action Cœur
+# de Ville (real); the other labels are plausible but fictional, like every row.
+_CANDIDATES = (
+    ("47323", "ACV"), ("47252", "PVD"), ("47049", "PVD"), ("47215", "aucun"),
+    ("47175", "PVD"), ("47048", "PVD"), ("47057", "PVD"), ("47324", "PVD"),
+    ("47004", "PVD"), ("47210", "PVD"), ("47078", "aucun"),
+    ("47179", "PVD"), ("47106", "PVD"), ("47203", "PVD"),
+    ("47306", "PVD"), ("47054", "PVD"), ("47173", "aucun"),
+)  # fmt: skip
+# Earlier "Mon Centre-Bourg a un Incroyable Commerce" marathons (DOMAIN.md).
+_ALREADY_HOSTED = {"47048": "Cancon (2021)", "47252": "Sainte-Livrade-sur-Lot (2022)"}
+_EARLIER = "A accueilli « Mon Centre-Bourg a un Incroyable Commerce » : {}."
+# Partners reported for marathons 1 (Monsempron-Libos) and 2 (Aiguillon).
+_REPORTED_PARTNERS = {"47179": 19, "47004": 16}
+# Port-Sainte-Marie offers two premises only: it shows an eliminatory rule.
+_FEW_PREMISES = {"47210": 2}
+_OFFICIALS = (
+    "Maire",
+    "Adjoint au maire chargé du commerce",
+    "Adjointe au maire chargée du développement économique",
+    "Conseillère municipale déléguée à la revitalisation du centre-bourg",
+    "Adjoint au maire chargé de la vie associative",
+)
+_ASSETS_PHRASES = (
+    "une halle couverte au cœur du bourg",
+    "un tiers-lieu ouvert en 2022",
+    "un marché de plein vent le samedi",
+    "une salle des fêtes rénovée",
+    "des cellules commerciales vides rue principale",
+    "une association de commerçants très active",
+)
+
+
+def generate_candidacies(
+    territory: Territory | None = None,
+    *,
+    seed: int = 47,
+    locaux: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Generate fictional candidacies, as text cells like a user's file.
+
+    Seventeen communes of the five EPCI apply, among them the five real
+    2023–2024 hosts (:data:`mitlib.history.HISTORICAL_HOSTS`), which rank
+    the theme they really hosted first and offer its period. Everything else
+    (other rankings, periods, premises, room capacity, partners, texts) is
+    drawn from ``np.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    territory : Territory, optional
+        Communes (default: the bundled reference).
+    seed : int
+        Seed of the random generator.
+    locaux : DataFrame, optional
+        The sample ``locaux`` table (text cells); when given, ``locaux_ids``
+        lists premises of the commune available for a marathon.
+
+    Examples
+    --------
+    >>> df = generate_candidacies()
+    >>> len(df), df["id"].iloc[0], df["label"].value_counts()["ACV"]
+    (17, 'C-01', np.int64(1))
+    """
+    from mitlib.history import HISTORICAL_HOSTS
+
+    territory = territory or load_territory()
+    rng = np.random.default_rng(seed)
+    com = territory.communes.set_index("code_insee")
+    history = {h.code_insee: h for h in HISTORICAL_HOSTS}
+    calendar = [h.period for h in HISTORICAL_HOSTS]
+    order = sorted(
+        _CANDIDATES,
+        key=lambda c: (com.at[c[0], "epci_siren"], -com.at[c[0], "population"]),
+    )
+    available: dict[str, list[str]] = {}
+    if locaux is not None:
+        codes = territory.resolve_communes(locaux["commune"])[0]
+        ok = locaux["disponible_marathon"].eq("oui").to_numpy()
+        for ident, code in zip(locaux["id"][ok], codes[ok], strict=True):
+            available.setdefault(code, []).append(ident)
+    rows = []
+    for i, (code, label) in enumerate(order, 1):
+        pop = int(com.at[code, "population"])
+        host = history.get(code)
+        others = [t for t in _THEME_LIST if host is None or t != host.theme]
+        ranked = list(rng.permutation(others))
+        n_ranked = int(rng.integers(3 if host else 2, 6))
+        themes = ([host.theme] if host else []) + ranked
+        themes = themes[:n_ranked]
+        periods = set(rng.choice(calendar, size=int(rng.integers(2, 5)), replace=False))
+        if host:
+            periods.add(host.period)
+        n_premises = _FEW_PREMISES.get(
+            code, int(np.clip(rng.integers(3, 7) + pop // 1500, 3, 22))
+        )
+        ids = sorted(available.get(code, []))[:n_premises]
+        capacity = int(np.clip(round(60 + pop / 90 + rng.normal(0, 20), -1), 40, 400))
+        partners = _REPORTED_PARTNERS.get(code, int(rng.integers(4, 15)))
+        asset = str(rng.choice(_ASSETS_PHRASES))
+        name = com.at[code, "nom"]
+        rows.append(
+            {
+                "id": f"C-{i:02d}",
+                "commune": name if i % 4 else code,
+                "label": label,
+                **{
+                    f"theme_{r}": themes[r - 1] if r <= len(themes) else ""
+                    for r in range(1, 6)
+                },
+                "periodes": " | ".join(p for p in calendar if p in periods),
+                "locaux_nb": str(n_premises),
+                "locaux_ids": " | ".join(ids),
+                "capacite_accueil": str(capacity),
+                "partenaires_engages": str(partners),
+                "elu_referent": str(rng.choice(_OFFICIALS)),
+                "motivation": f"{name} souhaite accueillir le marathon "
+                f"« {themes[0]} » : {asset}, des porteurs de projet déjà repérés.",
+                "deja_accueilli": "oui" if code in _ALREADY_HOSTED else "non",
+                "commentaires": _EARLIER.format(_ALREADY_HOSTED[code])
+                if code in _ALREADY_HOSTED
+                else "",
+                "contact": f"Secrétariat de mairie (fictif) — candidature.{code}"
+                f"@example.org — {_phone(rng)}",
+                "source": FICTIONAL_MARK,
+            }
+        )
+    return pd.DataFrame(rows)[TABLES["candidatures"].columns]
+
+
+def write_candidacy_sample(
+    directory: Path | str = EXAMPLE_DIR, *, seed: int = 47
+) -> list[Path]:
+    """Write ``candidatures.csv`` (French-Excel CSV) and the commented ``grille.yaml``.
+
+    ``locaux_ids`` refer to ``locaux.csv`` of the same directory when it
+    exists (write it first with :func:`write_sample`). The grid is copied
+    from the package (``mitlib/assets/grille_exemple.yaml``).
+    """
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    premises = out / "locaux.csv"
+    locaux = (
+        pd.read_csv(
+            premises, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+        if premises.exists()
+        else None
+    )
+    path = out / "candidatures.csv"
+    generate_candidacies(seed=seed, locaux=locaux).to_csv(
+        path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n"
+    )
+    grid = out / "grille.yaml"
+    grid.write_bytes(SAMPLE_GRID.read_bytes())
+    return [path, grid]
+
+
+#: The commented sample grid shipped with the package (copied to ``grille.yaml``).
+SAMPLE_GRID = Path(__file__).parent / "assets" / "grille_exemple.yaml"
