@@ -168,6 +168,44 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     carte.add_argument("--sortie", type=Path, required=True, help="fichier HTML")
 
+    cand = sub.add_parser("candidatures", help="noter les candidatures et proposer")
+    cand_sub = cand.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser
+    )
+    cand_sub.required = True
+    noter = cand_sub.add_parser(
+        "noter",
+        help="noter les candidatures, proposer l'attribution et le calendrier",
+        description=(
+            "Note les candidatures avec la grille (notes sur 20, contribution de\n"
+            "chaque critère, règles éliminatoires), propose l'attribution (une\n"
+            "commune et un thème par EPCI) et le calendrier, liste les attributions\n"
+            "suivantes et mesure la robustesse aux poids. Écrit dans le dossier de\n"
+            "sortie : notes.csv, attribution.csv, alternatives.csv, robustesse.csv…,\n"
+            "proces_verbal.xlsx et une fiche HTML imprimable par commune (fiches/).\n"
+            "Exemple :\n"
+            "  mit candidatures noter --candidatures candidatures.csv \\\n"
+            "    --grille grille.yaml --sortie resultats"
+        ),
+    )
+    noter.add_argument(
+        "--candidatures",
+        type=Path,
+        metavar="FICHIER",
+        help="table des candidatures (défaut : exemple fictif fourni)",
+    )
+    noter.add_argument(
+        "--grille",
+        type=Path,
+        metavar="FICHIER",
+        help="grille de notation YAML (défaut : data/exemple/grille.yaml)",
+    )
+    _tables_options(noter)
+    noter.add_argument(
+        "--carte", action="store_true", help="écrire aussi carte_candidatures.html"
+    )
+    noter.add_argument("--sortie", type=Path, required=True, help="dossier de sortie")
+
     export = sub.add_parser(
         "exporter",
         help="exécuter les notebooks et écrire les exports HTML (hors ligne)",
@@ -246,9 +284,12 @@ def _cmd_verifier(args) -> int:
 
 def _cmd_exemple(args) -> int:
     from mitlib.config import EXAMPLE_DIR
-    from mitlib.sample import write_sample
+    from mitlib.sample import write_candidacy_sample, write_sample
 
-    for path in write_sample(args.sortie or EXAMPLE_DIR, seed=args.graine):
+    out = args.sortie or EXAMPLE_DIR
+    for path in write_sample(out, seed=args.graine):
+        print(f"écrit : {path}")
+    for path in write_candidacy_sample(out, seed=args.graine):
         print(f"écrit : {path}")
     return 0
 
@@ -303,11 +344,35 @@ def _cmd_carte(args) -> int:
     return 0
 
 
+def _cmd_candidatures(args) -> int:
+    from mitlib.candidacies import load_candidacies
+    from mitlib.candidacy_outputs import summary, write_candidacy_outputs
+    from mitlib.proposal import analyse
+
+    diag = _diagnosis(args)
+    inputs = load_candidacies(args.candidatures, args.grille, diagnosis=diag)
+    if len(inputs.candidacies.rejects):
+        print(inputs.candidacies.report(), file=sys.stderr)
+        print("  (les lignes valides sont utilisées)", file=sys.stderr)
+    analysis = analyse(inputs)
+    written = write_candidacy_outputs(analysis, args.sortie)
+    if args.carte:
+        from mitlib.candidacy_map import candidacy_map
+        from mitlib.maps import save_map
+
+        path = args.sortie / "carte_candidatures.html"
+        written.append(save_map(candidacy_map(analysis), path))
+    print(summary(analysis, written, args.sortie))
+    return 1 if analysis.attribution_error else 0
+
+
 def _cmd_exporter(args) -> int:
     from mitlib.exports import export_all
 
     written = export_all(
-        args.donnees, args.sortie, public=args.public,
+        args.donnees,
+        args.sortie,
+        public=args.public,
         progress=lambda msg: print(msg, flush=True),
     )
     print(f"{len(written)} fichiers écrits dans {args.sortie}")
@@ -321,6 +386,7 @@ _COMMANDS = {
     "exemple": _cmd_exemple,
     "diagnostic": _cmd_diagnostic,
     "carte": _cmd_carte,
+    "candidatures": _cmd_candidatures,
     "exporter": _cmd_exporter,
 }
 

@@ -1,0 +1,77 @@
+"""Timings of ``mit candidatures noter`` on the bundled sample, step by step.
+
+Run with ``make bench`` (or ``python benchmarks/bench_candidatures.py``).
+Prints figures; asserts nothing. The comité's notebook re-runs the analysis
+without the Monte Carlo part at each slider move: that line is the one that
+must stay well under a second.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from mitlib.candidacies import load_candidacies
+from mitlib.candidacy_map import candidacy_map
+from mitlib.candidacy_outputs import write_candidacy_outputs
+from mitlib.diagnosis import run_diagnosis
+from mitlib.maps import render_html
+from mitlib.proposal import analyse
+from mitlib.territory import load_territory
+
+
+def timed(label: str, fn, repeat: int = 1):
+    """Run ``fn`` ``repeat`` times, print the best wall time, return the result."""
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    print(f"{label:<60s} {best * 1000:10.1f} ms")
+    return out
+
+
+def main() -> None:
+    territory = load_territory()
+    diag = timed(
+        "diagnostic de l'exemple (locaux, acteurs, événements)",
+        lambda: run_diagnosis(territory),
+    )
+    inputs = timed(
+        "lecture des candidatures, de la grille, table des critères",
+        lambda: load_candidacies(diagnosis=diag),
+        3,
+    )
+    n = len(inputs.table)
+    timed(
+        f"analyse sans Monte Carlo ({n} candidatures, curseurs du notebook)",
+        lambda: analyse(inputs, robustness=False),
+        3,
+    )
+    settings = inputs.grid.robustness
+    analysis = timed(
+        f"analyse complète ({settings.n_draws} tirages, "
+        f"{settings.n_draws_attribution} attributions)",
+        lambda: analyse(inputs),
+        3,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        written = timed(
+            "écriture des CSV, du classeur et des fiches",
+            lambda: write_candidacy_outputs(analysis, Path(tmp)),
+            3,
+        )
+        size = sum(p.stat().st_size for p in written) / 1e6
+        label = f"  {len(written)} fichiers, taille totale (Mo)"
+        print(f"{label:<60s} {size:10.2f}")
+    page = timed(
+        "carte des candidatures (HTML hors ligne)",
+        lambda: render_html(candidacy_map(analysis)),
+    )
+    print(f"{'  taille de la carte (Mo)':<60s} {len(page.encode()) / 1e6:10.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Tests of mitlib.candidacy_map: offline, deterministic, escaped."""
+
+from __future__ import annotations
+
+from candidacy_cases import sample_analysis
+
+from mitlib.candidacy_map import _tooltip, candidacy_map
+from mitlib.maps import render_html
+from mitlib.offline import external_references
+
+
+def test_map_is_offline_deterministic_and_shows_the_hosts():
+    analysis = sample_analysis()
+    page = render_html(candidacy_map(analysis))
+    assert page == render_html(candidacy_map(analysis))
+    assert external_references(page) == []
+    assert page.count("var circle_marker_") == 5
+    assert "Villeneuve-sur-Lot — résilience alimentaire (2024-06) — note 17,0 / 20" in (
+        page
+    )
+    assert "Note des candidatures sur 20 (gris : \\u00e9limin\\u00e9e)" in page
+    assert "Données d'exemple fictives" in page
+    assert page.count('"epci_siren":') == 5
+    inputs = analysis.inputs
+    assert inputs.grid_sha256 in page and inputs.candidacies_sha256 in page
+
+
+def test_tooltip_cannot_break_out_of_html_or_javascript():
+    text = _tooltip("</div><script>`${alert(1)}`</script>\\")
+    assert "<" not in text and "`" not in text and "$" not in text
+    assert "\\" not in text
