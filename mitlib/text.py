@@ -136,8 +136,9 @@ def stem(word: str) -> str:
     Rules, applied in order, each only when the result keeps at least four
     characters:
 
-    1. ``-aux`` → ``-al`` (« locaux » → « local »);
-    2. final ``-s`` (not ``-ss``) or ``-x`` is dropped (plural);
+    1. ``-aux`` → ``-al`` (« locaux » → « local »), but not ``-eaux``;
+    2. final ``-s`` (not ``-ss``) or ``-x`` is dropped (plural: « bureaux »
+       → « bureau »);
     3. final ``-e`` is dropped, twice at most (feminine, past participles:
        « accompagnées » → « accompagne » → « accompagn »).
 
@@ -160,7 +161,7 @@ def stem(word: str) -> str:
     >>> stem("idees"), stem("prix")
     ('idee', 'prix')
     """
-    if word.endswith("aux") and len(word) - 1 >= _MIN_STEM_LENGTH:
+    if word.endswith("aux") and not word.endswith("eaux") and len(word) > 4:
         word = word[:-3] + "al"
     elif (
         word.endswith("x") or (word.endswith("s") and not word.endswith("ss"))

@@ -1,0 +1,685 @@
+"""Tests for mitlib.matching: exactness, constraints, diagnostics, determinism."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
+
+import mitlib.matching as matching
+from mitlib.matching import Assignment, InfeasibleError, assign, greedy_assign
+from mitlib.text import fold
+
+TOL = 1e-6
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def frame(values, projects=None, coaches=None):
+    values = np.asarray(values, dtype=float)
+    projects = projects or [f"P{i + 1}" for i in range(values.shape[0])]
+    coaches = coaches or [f"C{j + 1}" for j in range(values.shape[1])]
+    return pd.DataFrame(values, index=projects, columns=coaches)
+
+
+def random_instance(rng, n_p, n_c, k, *, slack=0, zeros=0.0):
+    """Random scores; capacities = loads of a random assignment, plus slack.
+
+    So the instance is always feasible (``k <= n_c``).
+    """
+    aff = rng.random((n_p, n_c))
+    if zeros:
+        aff = np.where(rng.random((n_p, n_c)) < zeros, 0.0, np.round(aff, 2))
+    aff = frame(aff)
+    cap = np.zeros(n_c, dtype=int)
+    for _ in range(n_p):
+        cap[rng.choice(n_c, size=k, replace=False)] += 1
+    np.add.at(cap, rng.integers(n_c, size=slack), 1)
+    return aff, pd.Series(cap, index=aff.columns)
+
+
+def assert_valid(
+    result,
+    affinity,
+    *,
+    per_project=(3, 3),
+    capacity,
+    forbidden=(),
+    forced=(),
+    quotas=None,
+    coach_types=None,
+):
+    """Every promise of an Assignment, and every hard constraint, on one output."""
+    assert isinstance(result, Assignment)
+    pairs = result.pairs
+    assert list(pairs.columns) == ["id_projet", "id_coach", "affinite", "referent"]
+    assert not pairs.duplicated(["id_projet", "id_coach"]).any()
+    lo, hi = (per_project, per_project) if isinstance(per_project, int) else per_project
+    counts = pairs.groupby("id_projet").size().reindex(affinity.index, fill_value=0)
+    assert ((counts >= lo) & (counts <= hi)).all()
+    cap = (
+        pd.Series(capacity, index=affinity.columns)
+        if isinstance(capacity, int)
+        else capacity
+    )
+    loads = pairs.groupby("id_coach").size().reindex(affinity.columns, fill_value=0)
+    assert (loads <= cap.reindex(affinity.columns)).all()
+    assert result.loads.reindex(affinity.columns).tolist() == loads.tolist()
+    chosen = set(zip(pairs["id_projet"], pairs["id_coach"], strict=True))
+    assert not chosen & set(forbidden)
+    assert set(forced) <= chosen
+    for p, c, a in zip(
+        pairs["id_projet"], pairs["id_coach"], pairs["affinite"], strict=True
+    ):
+        assert a == affinity.loc[p, c]
+    for key, q in (quotas or {}).items():
+        typed = {
+            c
+            for c, t in coach_types.items()
+            if fold(key) in {fold(x) for x in ([t] if isinstance(t, str) else t)}
+        }
+        per = pairs[pairs["id_coach"].isin(typed)].groupby("id_projet").size()
+        assert per.reindex(affinity.index, fill_value=0).min() >= q
+    # Exactly one referent per served project: its best coach (ties: smallest id).
+    for _, group in pairs.groupby("id_projet"):
+        assert group["referent"].sum() == 1
+        best = group.sort_values(["affinite", "id_coach"], ascending=[False, True])
+        assert best.iloc[0]["referent"]
+    sums = (
+        pairs.groupby("id_projet")["affinite"]
+        .sum()
+        .reindex(affinity.index, fill_value=0)
+    )
+    assert result.total == pytest.approx(sums.sum(), abs=1e-9)
+    assert result.worst_project == pytest.approx(sums.min(), abs=1e-9)
+    totals = result.project_totals.reindex(affinity.index)
+    assert totals.to_numpy() == pytest.approx(sums.to_numpy())
+
+
+def brute_force(
+    affinity, per_project, capacity, forbidden=(), forced=(), types=None, quotas=None
+):
+    """All feasible assignments: best total, and best (worst project, total)."""
+    lo, hi = (per_project, per_project) if isinstance(per_project, int) else per_project
+    projects, coaches = list(affinity.index), list(affinity.columns)
+    scores = affinity.to_numpy()
+    cap = np.array([capacity[c] for c in coaches])
+    options = []  # per project: list of (coach-count vector, score sum)
+    for i, p in enumerate(projects):
+        allowed = [j for j, c in enumerate(coaches) if (p, c) not in forbidden]
+        must = {coaches.index(c) for q, c in forced if q == p}
+        subsets = []
+        for size in range(lo, hi + 1):
+            for combo in itertools.combinations(allowed, size):
+                if not must <= set(combo):
+                    continue
+                if quotas and any(
+                    sum(key in types.get(coaches[j], ()) for j in combo) < q
+                    for key, q in quotas.items()
+                ):
+                    continue
+                used = np.zeros(len(coaches), dtype=int)
+                used[list(combo)] = 1
+                subsets.append((used, scores[i, list(combo)].sum()))
+        options.append(subsets)
+    best_total, best_fair = None, None
+    for choice in itertools.product(*options):
+        if (sum(used for used, _ in choice) > cap).any():
+            continue
+        sums = [value for _, value in choice]
+        total, worst = sum(sums), min(sums)
+        if best_total is None or total > best_total:
+            best_total = total
+        if best_fair is None or (worst, total) > best_fair:
+            best_fair = (worst, total)
+    return best_total, best_fair
+
+
+def reference_milp(affinity, k, capacity, mode):
+    """Direct dense formulation with scipy.optimize.milp (independent of mitlib)."""
+    a = affinity.to_numpy()
+    n_p, n_c = a.shape
+    n = n_p * n_c
+    rows_p = sparse.kron(sparse.eye(n_p), np.ones((1, n_c)))
+    rows_c = sparse.kron(np.ones((1, n_p)), sparse.eye(n_c))
+    weighted = rows_p.multiply(a.ravel()[None, :])
+    opts = {"mip_rel_gap": 0}
+    base = [
+        LinearConstraint(sparse.hstack([rows_p, np.zeros((n_p, 1))]), k, k),
+        LinearConstraint(sparse.hstack([rows_c, np.zeros((n_c, 1))]), 0, capacity),
+    ]
+    integrality = np.r_[np.ones(n), 0]
+    bounds = Bounds(np.r_[np.zeros(n), -np.inf], np.r_[np.ones(n), np.inf])
+    cons = list(base)
+    if mode == "equitable":
+        fair = LinearConstraint(
+            sparse.hstack([weighted, -np.ones((n_p, 1))]), 0, np.inf
+        )
+        res = milp(
+            np.r_[np.zeros(n), -1],
+            integrality=integrality,
+            bounds=bounds,
+            constraints=[*base, fair],
+            options=opts,
+        )
+        worst = (weighted @ np.round(res.x[:n])).min()
+        cons.append(
+            LinearConstraint(
+                sparse.hstack([weighted, np.zeros((n_p, 1))]), worst - 1e-9, np.inf
+            )
+        )
+    res = milp(
+        np.r_[-a.ravel(), 0],
+        integrality=integrality,
+        bounds=bounds,
+        constraints=cons,
+        options=opts,
+    )
+    x = np.round(res.x[:n])
+    return float(a.ravel() @ x), float((weighted @ x).min())
+
+
+# ---------------------------------------------------------------------------
+# Known answers
+# ---------------------------------------------------------------------------
+
+
+def test_known_answer_total_vs_equitable():
+    """Hand-computed: greedy-looking choice is not optimal, fair differs from total.
+
+    P1 likes C1 (0.9) and C2 (0.8); P2 likes C1 (0.85) only. One coach each,
+    capacity 1. Total: P1–C2 + P2–C1 = 1.65 (better than 0.9 + 0.1 = 1.0).
+    """
+    aff = frame([[0.9, 0.8, 0.2], [0.85, 0.1, 0.05]])
+    total = assign(aff, per_project=1, capacity=1)
+    assert set(zip(total.pairs.id_projet, total.pairs.id_coach, strict=True)) == {
+        ("P1", "C2"),
+        ("P2", "C1"),
+    }
+    assert total.total == pytest.approx(1.65)
+    assert total.status == "optimal" and total.gap is None
+
+    # With two coaches each and capacity 2 for C1 only.
+    aff = frame([[1.0, 0.6, 0.0], [1.0, 0.0, 0.5]])
+    cap = pd.Series({"C1": 1, "C2": 1, "C3": 1})
+    eq = assign(aff, per_project=(1, 1), capacity=cap, mode="equitable")
+    # total: P1–C1 (1.0) + P2–C3 (0.5) = 1.5 ; or P1–C2 + P2–C1 = 1.6 (worst 0.6)
+    assert eq.worst_project == pytest.approx(0.6)
+    assert eq.total == pytest.approx(1.6)
+
+
+def test_equitable_trades_total_for_the_worst_project():
+    # Total mode gives P2 only 0.1; equitable gives everyone at least 0.4.
+    aff = frame([[0.9, 0.5], [0.4, 0.1]])
+    tot = assign(aff, per_project=1, capacity=1)
+    fair = assign(aff, per_project=1, capacity=1, mode="equitable")
+    assert tot.total == pytest.approx(1.0) and tot.worst_project == pytest.approx(0.1)
+    assert fair.total == pytest.approx(0.9) and fair.worst_project == pytest.approx(0.4)
+
+
+def test_referent_is_best_coach_with_id_tie_break():
+    aff = frame([[0.7, 0.7, 0.2]], coaches=["C9", "C3", "C5"])
+    result = assign(aff, per_project=3, capacity=1)
+    ref = result.pairs[result.pairs.referent]
+    assert ref.id_coach.tolist() == ["C3"]
+    assert result.pairs.id_coach.tolist() == ["C3", "C9", "C5"]
+
+
+def test_mode_aliases_and_unknown_mode():
+    aff = frame([[0.9, 0.5], [0.4, 0.1]])
+    for alias in ("Équitable", "fair", "maximin"):
+        assert assign(aff, per_project=1, capacity=1, mode=alias).mode == "equitable"
+    assert assign(aff, per_project=1, capacity=1, mode="somme").mode == "total"
+    with pytest.raises(ValueError, match="Mode inconnu « bof ».*equitable.*total"):
+        assign(aff, per_project=1, capacity=1, mode="bof")
+
+
+# ---------------------------------------------------------------------------
+# Optimality: brute force on tiny instances, direct MILP on medium ones
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_brute_force_3x5_k2_both_modes(seed):
+    rng = np.random.default_rng(seed)
+    aff = frame(np.round(rng.random((3, 5)), 2) if seed % 2 else rng.random((3, 5)))
+    cap = pd.Series(rng.integers(1, 3, size=5), index=aff.columns)
+    cap.iloc[0] = 2
+    forbidden = {("P1", "C2")} if seed % 3 == 0 else set()
+    forced = {("P3", "C5")} if seed % 3 == 1 else set()
+    per = 2 if seed < 3 else (1, 3)
+    kwargs = {
+        "per_project": per,
+        "capacity": cap,
+        "forbidden": forbidden,
+        "forced": forced,
+    }
+    best_total, best_fair = brute_force(aff, per, cap, forbidden, forced)
+    if best_total is None:
+        with pytest.raises(InfeasibleError):
+            assign(aff, **kwargs)
+        return
+    tot = assign(aff, **kwargs)
+    fair = assign(aff, mode="equitable", **kwargs)
+    for result in (tot, fair):
+        assert_valid(result, aff, **kwargs)
+    assert tot.total == pytest.approx(best_total, abs=TOL)
+    assert fair.worst_project == pytest.approx(best_fair[0], abs=TOL)
+    assert fair.total == pytest.approx(best_fair[1], abs=TOL)
+
+
+@pytest.mark.parametrize("mode", ["total", "equitable"])
+def test_brute_force_with_quota_and_multi_type_coaches(mode):
+    """Coaches with two quota types break total unimodularity: milp fallback."""
+    rng = np.random.default_rng(7)
+    aff = frame(rng.random((3, 5)))
+    cap = pd.Series([1, 2, 2, 1, 2], index=aff.columns)
+    types = {
+        "C1": ["banquier/financeur", "élu"],
+        "C2": "banquier/financeur",
+        "C3": [],
+        "C4": "Élu",
+        "C5": ["élu"],
+    }
+    quotas = {"Banquier/Financeur": 1, "elu": 1}
+    folded = {
+        c: {fold(t) for t in ([v] if isinstance(v, str) else v)}
+        for c, v in types.items()
+    }
+    best_total, best_fair = brute_force(
+        aff, 2, cap, types=folded, quotas={fold(k): q for k, q in quotas.items()}
+    )
+    result = assign(
+        aff,
+        per_project=2,
+        capacity=cap,
+        quotas=quotas,
+        coach_types=pd.Series(types),
+        mode=mode,
+    )
+    assert_valid(
+        result, aff, per_project=2, capacity=cap, quotas=quotas, coach_types=types
+    )
+    if mode == "total":
+        assert result.total == pytest.approx(best_total, abs=TOL)
+    else:
+        assert (result.worst_project, result.total) == pytest.approx(best_fair, abs=TOL)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_total_mode_against_direct_milp(seed):
+    rng = np.random.default_rng(seed)
+    aff, cap = random_instance(rng, 12, 20, 3, slack=4)
+    result = assign(aff, per_project=3, capacity=cap)
+    assert_valid(result, aff, capacity=cap)
+    total, _ = reference_milp(aff, 3, cap.to_numpy(), "total")
+    assert result.total == pytest.approx(total, abs=TOL)
+    assert result.stages[-1]["solver"] == "lp"  # totally unimodular: no branching
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_equitable_mode_against_direct_milp(seed):
+    rng = np.random.default_rng(seed)
+    aff, cap = random_instance(rng, 8, 14, 3, slack=2)
+    result = assign(aff, per_project=3, capacity=cap, mode="equitable")
+    assert_valid(result, aff, capacity=cap)
+    total, worst = reference_milp(aff, 3, cap.to_numpy(), "equitable")
+    assert result.worst_project == pytest.approx(worst, abs=TOL)
+    assert result.total == pytest.approx(total, abs=TOL)
+
+
+def test_large_total_mode_column_generation_matches_full_lp():
+    """Column generation (seeded with each project's best coaches) is exact."""
+    rng = np.random.default_rng(5)
+    aff, cap = random_instance(rng, 60, 80, 3, slack=10)
+    cap[:] = np.maximum(cap.to_numpy() // 2, 1)  # tight: best coaches saturate
+    while cap.sum() < 180:
+        cap.iloc[int(rng.integers(80))] += 1
+    result = assign(aff, per_project=3, capacity=cap)
+    assert_valid(result, aff, capacity=cap)
+    total, _ = reference_milp(aff, 3, cap.to_numpy(), "total")
+    assert result.total == pytest.approx(total, abs=TOL)
+
+
+def test_sparse_scores_with_many_zeros_equitable():
+    """Zero-affinity pairs are continuous in the MILP, then made integral."""
+    rng = np.random.default_rng(3)
+    aff, cap = random_instance(rng, 8, 14, 3, zeros=0.7)
+    for mode in ("total", "equitable"):
+        result = assign(aff, per_project=3, capacity=cap, mode=mode)
+        assert_valid(result, aff, capacity=cap)
+    total, worst = reference_milp(aff, 3, cap.to_numpy(), "equitable")
+    assert result.worst_project == pytest.approx(worst, abs=TOL)
+    assert result.total == pytest.approx(total, abs=TOL)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_p=st.integers(1, 6),
+    n_c=st.integers(3, 9),
+    k=st.integers(1, 3),
+)
+def test_property_total_beats_greedy_and_fair_beats_total_on_worst(seed, n_p, n_c, k):
+    rng = np.random.default_rng(seed)
+    k = min(k, n_c)
+    aff, cap = random_instance(rng, n_p, n_c, k, slack=int(rng.integers(0, 3)))
+    tot = assign(aff, per_project=k, capacity=cap)
+    fair = assign(aff, per_project=k, capacity=cap, mode="equitable")
+    for result in (tot, fair):
+        assert_valid(result, aff, per_project=k, capacity=cap)
+    assert fair.worst_project >= tot.worst_project - TOL
+    assert fair.total <= tot.total + TOL
+    try:
+        greedy = greedy_assign(aff, per_project=k, capacity=cap)
+    except InfeasibleError:
+        return  # the heuristic may get stuck; the exact method did not
+    assert_valid(greedy, aff, per_project=k, capacity=cap)
+    assert tot.total >= greedy.total - TOL
+
+
+# ---------------------------------------------------------------------------
+# Hard and soft constraints
+# ---------------------------------------------------------------------------
+
+
+def test_forbidden_and_forced_in_every_mode():
+    rng = np.random.default_rng(1)
+    aff, cap = random_instance(rng, 6, 10, 3, slack=6)
+    best = aff.stack().idxmax()
+    worst = aff.stack().idxmin()
+    forbidden = {best, ("P2", "C1"), ("P2", "C2")}
+    forced = {worst, ("P6", "C10")}
+    kwargs = {
+        "per_project": 3,
+        "capacity": cap,
+        "forbidden": forbidden,
+        "forced": forced,
+    }
+    for mode in ("total", "equitable"):
+        assert_valid(assign(aff, mode=mode, **kwargs), aff, **kwargs)
+    assert_valid(greedy_assign(aff, **kwargs), aff, **kwargs)
+
+
+def test_quota_is_met_and_costs_affinity():
+    aff = frame([[0.9, 0.8, 0.1], [0.9, 0.7, 0.2]])
+    types = pd.Series({"C1": "expert", "C2": "expert", "C3": "banquier/financeur"})
+    cap = pd.Series({"C1": 2, "C2": 2, "C3": 2})
+    free = assign(aff, per_project=2, capacity=cap)
+    quota = assign(
+        aff,
+        per_project=2,
+        capacity=cap,
+        quotas={"banquier/financeur": 1},
+        coach_types=types,
+    )
+    assert "C3" not in set(free.pairs.id_coach)
+    assert (quota.pairs.id_coach == "C3").sum() == 2
+    assert quota.total == pytest.approx(0.9 + 0.1 + 0.9 + 0.2)
+
+
+def test_domain_coverage_is_maximised_first():
+    """Hand-computed. Four coaches, capacity 1, two per project.
+
+    Without coverage: P1 {C1, C2} = 1.7, P2 {C3, C4} = 1.0. P1 needs a lawyer
+    (C3 only): P1 {C1, C3} = 1.0, P2 {C2, C4} = 0.5 is then the best, for
+    both modes (worst 0.5; P1 {C2, C3} + P2 {C1, C4} ties on it, total 1.4).
+    """
+    aff = frame([[0.9, 0.8, 0.1, 0.0], [0.0, 0.0, 0.5, 0.5]])
+    needs = {"P1": ["Juridique", "financement"], "P2": ["marketing"]}
+    domains = {"C1": ["financement"], "C2": [], "C3": ["juridique"], "C4": []}
+    plain = assign(aff, per_project=2, capacity=1)
+    assert plain.total == pytest.approx(2.7)
+    for mode in ("total", "equitable"):
+        covered = assign(
+            aff,
+            per_project=2,
+            capacity=1,
+            project_needs=needs,
+            coach_domains=pd.Series(domains),
+            mode=mode,
+        )
+        chosen = set(zip(covered.pairs.id_projet, covered.pairs.id_coach, strict=True))
+        assert chosen == {("P1", "C1"), ("P1", "C3"), ("P2", "C2"), ("P2", "C4")}
+        assert covered.uncovered == [("P2", "marketing")]  # nobody offers it
+        assert covered.stages[0]["stage"] == "couverture"
+        assert covered.stages[0]["value"] == 2
+        assert_valid(covered, aff, per_project=2, capacity=1)
+
+
+def test_domain_coverage_is_soft():
+    # Only one lawyer with capacity 1 for two projects needing one: no error.
+    aff = frame([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]])
+    result = assign(
+        aff,
+        per_project=1,
+        capacity=pd.Series({"C1": 1, "C2": 1, "C3": 1}),
+        project_needs={"P1": ["juridique"], "P2": ["juridique"]},
+        coach_domains={"C1": ["juridique"]},
+    )
+    assert len(result.uncovered) == 1
+    with pytest.raises(ValueError, match="à la fois project_needs et coach_domains"):
+        assign(aff, per_project=1, capacity=1, project_needs={"P1": ["x"]})
+
+
+# ---------------------------------------------------------------------------
+# Determinism
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["total", "equitable"])
+def test_deterministic_and_independent_of_row_order(mode):
+    rng = np.random.default_rng(9)
+    aff, cap = random_instance(rng, 8, 12, 3, zeros=0.5)  # many ties
+    first = assign(aff, per_project=3, capacity=cap, mode=mode)
+    again = assign(aff, per_project=3, capacity=cap, mode=mode)
+    pd.testing.assert_frame_equal(first.pairs, again.pairs)
+    shuffled = aff.sample(frac=1, random_state=np.random.default_rng(1)).sample(
+        frac=1, axis=1, random_state=np.random.default_rng(2)
+    )
+    other = assign(shuffled, per_project=3, capacity=cap.iloc[::-1], mode=mode)
+    pd.testing.assert_frame_equal(first.pairs, other.pairs)
+
+
+# ---------------------------------------------------------------------------
+# Infeasibility diagnoses
+# ---------------------------------------------------------------------------
+
+
+def diagnostics_of(*args, **kwargs):
+    with pytest.raises(InfeasibleError) as info:
+        assign(*args, **kwargs)
+    assert isinstance(info.value, ValueError)
+    assert str(info.value).startswith("Affectation impossible :")
+    return info.value.diagnostics
+
+
+def test_diagnosis_total_capacity():
+    aff = frame(np.ones((15, 13)))
+    cap = pd.Series([4] * 13, index=aff.columns)
+    msgs = diagnostics_of(aff, per_project=4, capacity=cap)
+    assert msgs == [
+        "Capacité totale des coachs (52) inférieure au besoin minimal "
+        "(15 projets × 4 = 60) : ajoutez 8 places ou réduisez le minimum par projet."
+    ]
+
+
+def test_diagnosis_project_with_too_few_possible_coaches():
+    aff = frame(np.ones((7, 6)), projects=[f"P{i:02d}" for i in range(1, 8)])
+    forbidden = {("P07", c) for c in ["C1", "C2", "C3", "C4"]}
+    msgs = diagnostics_of(aff, per_project=3, capacity=5, forbidden=forbidden)
+    assert msgs == [
+        "Le projet P07 n'a que 2 coachs possibles (conflits/organisation) "
+        "pour un minimum de 3."
+    ]
+    forbidden |= {("P07", "C5")}
+    msgs = diagnostics_of(aff, per_project=3, capacity=5, forbidden=forbidden)
+    assert "Le projet P07 n'a qu'un coach possible" in msgs[0]
+
+
+def test_diagnosis_quota_capacity():
+    aff = frame(np.ones((15, 30)))
+    types = pd.Series("expert", index=aff.columns)
+    types["C7"] = "Banquier/financeur"
+    msgs = diagnostics_of(
+        aff,
+        per_project=3,
+        capacity=2,
+        quotas={"banquier/financeur": 1},
+        coach_types=types,
+    )
+    assert msgs == [
+        "Quota « banquier/financeur » impossible : 1 seul coach de ce type "
+        "pour 15 projets (capacité 2)."
+    ]
+    msgs = diagnostics_of(
+        aff,
+        per_project=3,
+        capacity=2,
+        quotas={"élu": 2, "expert": 2},
+        coach_types=types,
+    )
+    assert any("Quota « élu » impossible : aucun coach" in m for m in msgs)
+    assert any("Les quotas demandent 4 coachs par projet" in m for m in msgs)
+
+
+def test_diagnosis_forced_pairs():
+    aff = frame(np.ones((3, 5)))
+    msgs = diagnostics_of(
+        aff,
+        per_project=1,
+        capacity=1,
+        forced={("P1", "C1"), ("P1", "C2"), ("P2", "C1")},
+        forbidden={("P2", "C1")},
+    )
+    assert any("(P2, C1) est à la fois imposé et interdit" in m for m in msgs)
+    assert any(
+        "Le projet P1 a 2 coachs imposés pour un maximum de 1" in m for m in msgs
+    )
+    assert any(
+        "Le coach C1 est imposé sur 2 projets pour une capacité de 1" in m for m in msgs
+    )
+
+
+def test_diagnosis_after_solver_names_the_short_group():
+    # Counts look fine, but P1 and P2 can only use C1 and C2 (capacity 1 each).
+    aff = frame(np.ones((3, 4)))
+    msgs = diagnostics_of(
+        aff,
+        per_project=2,
+        capacity=pd.Series({"C1": 1, "C2": 1, "C3": 2, "C4": 2}),
+        forbidden={(p, c) for p in ("P1", "P2") for c in ("C3", "C4")},
+    )
+    assert msgs == [
+        "Les projets P1 et P2 demandent ensemble au moins 4 coachs (hors binômes "
+        "imposés) mais ne peuvent en recevoir que 2 avec les coachs qui leur sont "
+        "possibles : augmentez les capacités de ces coachs ou levez des conflits."
+    ]
+
+
+def test_diagnosis_when_only_the_solver_can_tell():
+    # Each quota alone is fine, together they exhaust the only flexible coach.
+    aff = frame(np.ones((2, 3)))
+    types = pd.Series({"C1": ["a", "b"], "C2": "a", "C3": "b"})
+    msgs = diagnostics_of(
+        aff,
+        per_project=1,
+        capacity=pd.Series({"C1": 1, "C2": 1, "C3": 1}),
+        quotas={"a": 1, "b": 1},
+        coach_types=types,
+    )
+    assert msgs[0].startswith("Aucune affectation ne respecte toutes les contraintes")
+
+
+def test_invalid_arguments_in_french():
+    aff = frame(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="Capacité manquante pour les coachs : C3"):
+        assign(aff, per_project=1, capacity=pd.Series({"C1": 1, "C2": 1}))
+    with pytest.raises(ValueError, match="entier positif ou nul"):
+        assign(aff, per_project=1, capacity=-1)
+    with pytest.raises(ValueError, match="per_project doit être"):
+        assign(aff, per_project=(3, 1), capacity=1)
+    with pytest.raises(ValueError, match="projet inconnu « P9 »"):
+        assign(aff, per_project=1, capacity=1, forbidden={("P9", "C1")})
+    with pytest.raises(ValueError, match="fournissez coach_types"):
+        assign(aff, per_project=1, capacity=1, quotas={"a": 1})
+    with pytest.raises(ValueError, match="Affinités manquantes"):
+        assign(frame([[np.nan, 1, 1]]), per_project=1, capacity=1)
+    with pytest.raises(ValueError, match="time_limit"):
+        assign(aff, per_project=1, capacity=1, time_limit=0)
+
+
+# ---------------------------------------------------------------------------
+# Time limits and the greedy baseline
+# ---------------------------------------------------------------------------
+
+
+def fake_timeout(*_args, **_kwargs):
+    """A milp() that hits its time limit before finding any solution."""
+    return OptimizeResult(status=1, x=None, mip_dual_bound=None, fun=None)
+
+
+def test_time_limit_keeps_incumbent_and_reports_gap(monkeypatch):
+    rng = np.random.default_rng(4)
+    aff, cap = random_instance(rng, 6, 10, 2, slack=3)
+    exact = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    monkeypatch.setattr(matching, "milp", fake_timeout)
+    result = assign(aff, per_project=2, capacity=cap, mode="equitable", time_limit=1)
+    assert_valid(result, aff, per_project=2, capacity=cap)
+    assert result.status == "gap"
+    assert result.stages[0]["stage"] == "equite"
+    assert result.gap == result.stages[0]["gap"]
+    assert 0 <= result.gap < 1
+    # The bound is valid: the true optimum lies below it.
+    assert exact.worst_project <= result.stages[0]["bound"] + TOL
+
+
+def test_time_limit_without_any_solution(monkeypatch):
+    aff = frame([[0.5, 0.4], [0.3, 0.2]])
+    monkeypatch.setattr(matching, "milp", fake_timeout)
+    with pytest.raises(InfeasibleError, match="temps imparti"):
+        assign(
+            aff,
+            per_project=1,
+            capacity=1,
+            project_needs={"P1": ["x"]},
+            coach_domains={"C1": ["x"]},
+            time_limit=1,
+        )
+
+
+def test_real_time_limit_returns_a_valid_assignment():
+    rng = np.random.default_rng(8)
+    aff, cap = random_instance(rng, 40, 60, 3, slack=5)
+    result = assign(aff, per_project=3, capacity=cap, mode="equitable", time_limit=0.2)
+    assert_valid(result, aff, capacity=cap)
+    assert result.status in {"optimal", "gap"}
+    if result.status == "gap":
+        assert result.gap is not None and not result.gap < 0
+
+
+def test_greedy_is_a_documented_heuristic():
+    aff = frame([[0.9, 0.8, 0.2], [0.85, 0.1, 0.05]])
+    greedy = greedy_assign(aff, per_project=1, capacity=1)
+    assert greedy.status == "heuristique" and greedy.mode == "glouton"
+    assert greedy.total == pytest.approx(0.9 + 0.1)  # exact: 1.65
+    # Greedy can get stuck where the exact method succeeds.
+    aff = frame([[0.9, 0.8], [0.7, 0.0]])
+    forbidden = {("P2", "C2")}
+    with pytest.raises(InfeasibleError, match="heuristique gloutonne"):
+        greedy_assign(aff, per_project=1, capacity=1, forbidden=forbidden)
+    exact = assign(aff, per_project=1, capacity=1, forbidden=forbidden)
+    assert exact.total == pytest.approx(1.5)
