@@ -351,6 +351,7 @@ def export_all(
 
     say = progress or (lambda _m: None)
     out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
     inputs = find_inputs(directory)
     territory = load_territory()
     fictional = directory is None or _is_fictional(inputs)

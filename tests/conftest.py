@@ -78,3 +78,23 @@ def l93_points(coords, **columns) -> gpd.GeoDataFrame:
     xs, ys = zip(*coords, strict=False)
     gdf = gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(xs, ys), crs=LAMBERT93)
     return gdf.to_crs(WGS84)
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory) -> Path:
+    """The full export of the bundled sample (``mit exporter``), made once."""
+    from mitlib.exports import export_all
+
+    out = tmp_path_factory.mktemp("exports")
+    export_all(None, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def exported_public(tmp_path_factory) -> Path:
+    """The public export (``mit exporter --public``) of the bundled sample."""
+    from mitlib.exports import export_all
+
+    out = tmp_path_factory.mktemp("exports_public")
+    export_all(None, out, public=True)
+    return out
