@@ -45,7 +45,7 @@ from mitlib.diagnosis import Diagnosis, run_diagnosis
 from mitlib.grid import Grid
 from mitlib.indicators import indicator_labels
 from mitlib.io import LoadResult, example_path, load_table
-from mitlib.provenance import file_sha256
+from mitlib.provenance import file_sha256, territory_facts
 from mitlib.sample import SAMPLE_GRID
 from mitlib.schemas import SUPPORT_CATEGORIES, THEMES
 from mitlib.territory import LAMBERT93, Territory, load_territory
@@ -406,7 +406,8 @@ class CandidacyInputs:
 
     @cached_property
     def provenance(self) -> list[tuple[str, str]]:
-        """(label, value) pairs: the two hashes first, then the diagnosis inputs."""
+        """(label, value) pairs: the two hashes first, then the diagnosis inputs,
+        then mitlib's version and the territory's sources and vintage."""
         rows = [
             ("grille : fichier", self.grid_path.name),
             ("grille : sha256", self.grid_sha256),
@@ -421,7 +422,7 @@ class CandidacyInputs:
         for table, res in self.diagnosis.inputs.items():
             rows.append((f"{table} : fichier", res.path.name))
             rows.append((f"{table} : sha256", file_sha256(res.path)))
-        return rows
+        return rows + territory_facts(self.territory)
 
 
 def load_candidacies(

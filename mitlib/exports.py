@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -56,6 +57,24 @@ class PageInfo:
     subtitle: str = ""
 
 
+def _quiet_kernel_manager(log):
+    """A kernel manager class whose kernel writes its stderr to ``log``.
+
+    ipykernel prints transport warnings and, at shutdown, interrupt messages
+    on its stderr: they would drown the export's French progress lines.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_start_kernel(self, **kw):
+            kw.setdefault("stderr", log)
+            await super()._async_start_kernel(**kw)
+
+        start_kernel = _async_start_kernel
+
+    return QuietKernelManager
+
+
 def execute_notebook(
     path: Path | str, parameters: Mapping[str, object] | None = None
 ) -> nbformat.NotebookNode:
@@ -63,19 +82,31 @@ def execute_notebook(
 
     The notebook runs in its own folder with the ``python3`` kernel of the
     current environment; parameters replace the cell tagged ``parameters``.
+    The kernel's own stderr is kept aside and shown only if execution fails.
     """
+    import tempfile
+
     import papermill
 
     path = Path(path)
-    return papermill.execute_notebook(
-        str(path),
-        None,
-        parameters=dict(parameters or {}),
-        kernel_name="python3",
-        cwd=str(path.parent),
-        progress_bar=False,
-        log_output=False,
-    )
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        try:
+            return papermill.execute_notebook(
+                str(path),
+                None,
+                parameters=dict(parameters or {}),
+                kernel_name="python3",
+                cwd=str(path.parent),
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class=_quiet_kernel_manager(log),
+            )
+        except Exception as error:
+            log.seek(0)
+            tail = log.read()[-2000:].strip()
+            if tail:
+                error.add_note(f"Sortie d'erreur du noyau ({path.name}) :\n{tail}")
+            raise
 
 
 def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -292,6 +323,13 @@ def _jobs(territory) -> list[Job]:
             also_with_code="notebooks/01_diagnostic_territorial.html",
         ),
         Job(
+            "02_candidatures.ipynb",
+            "comite/02_candidatures.html",
+            "Candidatures et proposition d'attribution",
+            needs=("candidatures", "grille", *diag_inputs),
+            also_with_code="notebooks/02_candidatures.html",
+        ),
+        Job(
             "04_fiche_territoire.ipynb",
             "fiches/fiche_pays.html",
             f"Fiche diagnostic — {territory.name}",
@@ -349,7 +387,14 @@ def export_all(
     from mitlib.config import PROJECT_ROOT
     from mitlib.territory import load_territory
 
-    say = progress or (lambda _m: None)
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        # one whole line at a time: two notebooks run at once
+        if progress is not None:
+            with lock:
+                progress(message)
+
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     inputs = find_inputs(directory)
@@ -406,7 +451,8 @@ def export_all(
 
 
 def _write_tables(territory, inputs: Mapping[str, Path], out: Path, say) -> list[Path]:
-    """Diagnosis tables and GeoPackage, and the Pays map (no personal data)."""
+    """Diagnosis tables and GeoPackage, the Pays map, the comité pack (no
+    personal data: none of these outputs reads a private column)."""
     from mitlib.diagnosis import DIAGNOSIS_TABLES, run_diagnosis, write_diagnosis
     from mitlib.maps import diagnosis_map
     from mitlib.offline import save_map
@@ -416,6 +462,8 @@ def _write_tables(territory, inputs: Mapping[str, Path], out: Path, say) -> list
     say("Tables du diagnostic et carte du Pays")
     diag = run_diagnosis(territory, {t: inputs[t] for t in DIAGNOSIS_TABLES})
     files = write_diagnosis(diag, out / "diagnostic")
+    if "candidatures" in inputs and "grille" in inputs:
+        files += _write_committee_pack(diag, inputs, out / "comite", say)
     m = diagnosis_map(
         territory,
         diag.communes,
@@ -427,6 +475,17 @@ def _write_tables(territory, inputs: Mapping[str, Path], out: Path, say) -> list
     return [*files, save_map(m, out / "carte_pays.html")]
 
 
+def _write_committee_pack(diag, inputs: Mapping[str, Path], out: Path, say):
+    """Ranking, attribution, minutes workbook and one score sheet per commune."""
+    from mitlib.candidacies import load_candidacies
+    from mitlib.candidacy_outputs import write_candidacy_outputs
+    from mitlib.proposal import analyse
+
+    say("Dossier du comité : classement, attribution, fiches de notation")
+    entries = load_candidacies(inputs["candidatures"], inputs["grille"], diagnosis=diag)
+    return write_candidacy_outputs(analyse(entries), out / "candidatures")
+
+
 def _is_fictional(inputs: Mapping[str, Path]) -> bool:
     from mitlib.schemas import FICTIONAL_MARK
 
@@ -434,6 +493,16 @@ def _is_fictional(inputs: Mapping[str, Path]) -> bool:
         if path.suffix == ".csv" and FICTIONAL_MARK in path.read_text("utf-8-sig"):
             return True
     return False
+
+
+_SECTIONS = {
+    "comite": "Pour le comité (sans code)",
+    "comite/candidatures": "Dossier du comité : tables et procès-verbal",
+    "comite/candidatures/fiches": "Fiches de notation par commune",
+    "fiches": "Fiches diagnostic (Pays et EPCI)",
+    "diagnostic": "Tables du diagnostic",
+    "notebooks": "Rapports complets, avec le code",
+}
 
 
 def write_index(
@@ -444,18 +513,28 @@ def write_index(
     fictional: bool,
     public: bool,
 ) -> Path:
-    """Write ``index.html`` linking every page (relative links, sorted)."""
-    items = "".join(
-        f'<li><a href="{html.escape(p.relative_to(out).as_posix())}">'
-        f"{html.escape(p.relative_to(out).as_posix())}</a></li>"
-        for p in sorted(pages)
-    )
+    """Write ``index.html`` linking every file, grouped by folder (relative
+    links, sorted)."""
+    groups: dict[str, list[str]] = {}
+    for p in sorted(pages):
+        rel = p.relative_to(out).as_posix()
+        groups.setdefault(rel.rpartition("/")[0], []).append(rel)
+    sections = []
+    for folder, files in sorted(groups.items()):
+        heading = _SECTIONS.get(folder, folder or "Cartes")
+        items = "".join(
+            f'<li><a href="{html.escape(rel)}">{html.escape(rel)}</a></li>'
+            for rel in files
+        )
+        sections.append(
+            f'<h2>{html.escape(heading)}</h2><ul class="mitlib-index">{items}</ul>'
+        )
+    body = "".join(sections)
     missing = "".join(
         f"<li>{html.escape(job.title)} : fichiers absents "
         f"({html.escape(', '.join(absent))})</li>"
         for job, absent in skipped
     )
-    body = f'<h2>Pages</h2><ul class="mitlib-index">{items}</ul>'
     if missing:
         body += f"<h2>Non produit</h2><ul>{missing}</ul>"
     path = out / "index.html"

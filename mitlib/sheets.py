@@ -168,6 +168,12 @@ def sheet_filename(code: str, commune: str) -> str:
     return f"{code}_{slug}.html"
 
 
+#: Said on every sheet: the candidacy's contact column is never read.
+NO_PERSONAL_DATA = (
+    "Document sans donnée personnelle : le contact des dossiers n'est pas repris."
+)
+
+
 def _page(title: str, body: str, analysis: CandidacyAnalysis) -> str:
     inputs = analysis.inputs
     banner = (
@@ -184,7 +190,8 @@ def _page(title: str, body: str, analysis: CandidacyAnalysis) -> str:
         "<br>Candidatures : "
         f"{esc(inputs.candidacies_path.name)}, SHA-256 "
         f"<code>{esc(inputs.candidacies_sha256)}</code></p>"
-        f"<ul>{facts}</ul><p>Produit par mitlib {esc(mitlib_version())}.</p>"
+        f"<ul>{facts}</ul><p>Produit par mitlib {esc(mitlib_version())}. "
+        f"{esc(NO_PERSONAL_DATA)}</p>"
         "</footer>"
     )
     return (

@@ -30,6 +30,13 @@ def test_every_expected_page_is_written_and_indexed(exported):
         "carte_pays.html",
         "comite/01_diagnostic_territorial.html",
         "notebooks/01_diagnostic_territorial.html",
+        "comite/02_candidatures.html",
+        "notebooks/02_candidatures.html",
+        "comite/candidatures/proces_verbal.xlsx",
+        "comite/candidatures/attribution.csv",
+        "comite/candidatures/notes.csv",
+        "comite/candidatures/fiches/index.html",
+        "comite/candidatures/fiches/47323_villeneuve-sur-lot.html",
         "fiches/fiche_pays.html",
         *(f"fiches/fiche_{s}.html" for s in EPCI),
         "diagnostic/diagnostic.xlsx",
@@ -56,15 +63,45 @@ def test_comite_version_hides_code_and_full_report_shows_it(exported):
 
 def test_pages_state_their_provenance(exported):
     sha = file_sha256(EXAMPLE_DIR / "locaux.csv")
+    grid_sha = file_sha256(EXAMPLE_DIR / "grille.yaml")
     for page in html_pages(exported):
         if page.name == "carte_pays.html":
             continue  # a bare map: its provenance is in diagnostic/provenance.csv
         text = page.read_text(encoding="utf-8")
-        assert "<th>mitlib</th>" in text, page
         assert "2017 (populations légales" in text, page
         assert sha in text, page
+        if "candidatures" in page.relative_to(exported).parts:
+            # score sheets: their own layout, with the grid's and inputs' hashes
+            assert grid_sha in text, page
+            assert "Produit par mitlib" in text, page
+            assert "DONNÉES FICTIVES" in text.upper(), page
+            continue
+        assert "<th>mitlib</th>" in text, page
         assert "Données d&#x27;exemple FICTIVES" in text, page
         assert INTERNAL_NOTICE in text, page
+
+
+def test_committee_pack_has_one_score_sheet_per_candidacy(exported):
+    import pandas as pd
+
+    candidacies = pd.read_csv(
+        EXAMPLE_DIR / "candidatures.csv", sep=";", dtype=str, encoding="utf-8-sig"
+    )
+    sheets = sorted((exported / "comite/candidatures/fiches").glob("47*.html"))
+    assert len(sheets) == len(candidacies) == 17
+    attribution = pd.read_csv(
+        exported / "comite/candidatures/attribution.csv",
+        sep=";",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
+    assert attribution["epci_siren"].nunique() == 5
+    comite = (exported / "comite/02_candidatures.html").read_text("utf-8")
+    assert grid_in(comite) and "analyse(" not in comite
+
+
+def grid_in(page: str) -> bool:
+    return file_sha256(EXAMPLE_DIR / "grille.yaml") in page
 
 
 def test_fiche_compares_epci_pays_and_departement(exported):
