@@ -206,6 +206,88 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     noter.add_argument("--sortie", type=Path, required=True, help="dossier de sortie")
 
+    pairs = sub.add_parser(
+        "binomes",
+        help="proposer les binômes coachs–projets des marathons",
+        description=(
+            "Calcule l'affinité de chaque projet avec chaque coach disponible\n"
+            "(textes, domaines, thème) ou la lit dans --affinites, puis affecte\n"
+            "les coachs exactement : chaque projet reçoit entre MIN et MAX coachs,\n"
+            "chaque coach au plus sa capacité ; conflits déclarés et coachs de la\n"
+            "même organisation que le projet exclus ; couverture des domaines\n"
+            "demandés d'abord. Sans --marathon, chaque marathon des fichiers est\n"
+            "traité à part. Écrit dans le dossier de sortie : affinites.csv,\n"
+            "binomes.csv, charges.csv, couverture.csv, synthese.csv, binomes.xlsx\n"
+            "et une fiche HTML imprimable par projet et par coach (fiches/). Les\n"
+            "fichiers d'entrée ne sont jamais modifiés ; leurs lignes rejetées sont\n"
+            "écrites dans le dossier de sortie.\n"
+            "Exemple :\n"
+            "  mit binomes --coachs coachs.csv --projets projets.csv \\\n"
+            "    --marathon M1 --par-projet 2:3 --mode equitable --sortie binomes"
+        ),
+    )
+    pairs.add_argument(
+        "--coachs",
+        type=Path,
+        metavar="FICHIER",
+        help="table des coachs (défaut : exemple fictif fourni)",
+    )
+    pairs.add_argument(
+        "--projets",
+        type=Path,
+        metavar="FICHIER",
+        help="table des projets (défaut : exemple fictif fourni)",
+    )
+    pairs.add_argument(
+        "--marathon", metavar="ID", help="un seul marathon (défaut : tous)"
+    )
+    pairs.add_argument(
+        "--par-projet",
+        default="3",
+        metavar="MIN[:MAX]",
+        help="nombre de coachs par projet (défaut : 3)",
+    )
+    pairs.add_argument(
+        "--mode",
+        choices=["total", "equitable"],
+        default="total",
+        help="total : affinité totale maximale ; equitable : d'abord le projet le "
+        "moins bien servi, puis le total (défaut : total)",
+    )
+    pairs.add_argument(
+        "--affinites",
+        type=Path,
+        metavar="FICHIER",
+        help="affinités saisies (id_projet, id_coach, affinite entre 0 et 1) à la "
+        "place du calcul",
+    )
+    pairs.add_argument(
+        "--imposer",
+        action="append",
+        default=[],
+        metavar="PROJET:COACH",
+        help="binôme imposé (option répétable)",
+    )
+    pairs.add_argument(
+        "--quota",
+        action="append",
+        default=[],
+        metavar="TYPE=N",
+        help="au moins N coachs de ce type par projet, par exemple "
+        "« banquier/financeur=1 » (option répétable)",
+    )
+    pairs.add_argument(
+        "--sans-couverture",
+        action="store_true",
+        help="ne pas chercher d'abord à couvrir chaque domaine demandé",
+    )
+    pairs.add_argument(
+        "--public",
+        action="store_true",
+        help="version publique : sans noms ni coordonnées",
+    )
+    pairs.add_argument("--sortie", type=Path, required=True, help="dossier de sortie")
+
     export = sub.add_parser(
         "exporter",
         help="exécuter les notebooks et écrire les exports HTML (hors ligne)",
@@ -285,11 +367,14 @@ def _cmd_verifier(args) -> int:
 def _cmd_exemple(args) -> int:
     from mitlib.config import EXAMPLE_DIR
     from mitlib.sample import write_candidacy_sample, write_sample
+    from mitlib.sample_pairing import write_pairing_sample
 
     out = args.sortie or EXAMPLE_DIR
     for path in write_sample(out, seed=args.graine):
         print(f"écrit : {path}")
     for path in write_candidacy_sample(out, seed=args.graine):
+        print(f"écrit : {path}")
+    for path in write_pairing_sample(out, seed=args.graine):
         print(f"écrit : {path}")
     return 0
 
@@ -366,6 +451,60 @@ def _cmd_candidatures(args) -> int:
     return 1 if analysis.attribution_error else 0
 
 
+def _quotas(texts: list[str]) -> dict[str, int]:
+    quotas = {}
+    for text in texts:
+        kind, sep, number = text.rpartition("=")
+        if not sep or not kind.strip() or not number.strip().isdigit():
+            raise ValueError(f"Quota illisible : « {text} » (attendu TYPE=N).")
+        quotas[kind.strip()] = int(number)
+    return quotas
+
+
+def _cmd_binomes(args) -> int:
+    from mitlib.pairing import (
+        load_pairing_inputs,
+        parse_pair,
+        parse_per_project,
+        run_pairing,
+        summary,
+        write_pairing_outputs,
+    )
+
+    per_project = parse_per_project(args.par_projet)
+    forced = [parse_pair(t) for t in args.imposer]
+    quotas = _quotas(args.quota)
+    inputs = load_pairing_inputs(args.coachs, args.projets, args.affinites)
+    out = args.sortie
+    out.mkdir(parents=True, exist_ok=True)
+    for res in (inputs.coachs, inputs.projets):
+        if len(res.rejects) or res.file_warnings:
+            print(res.report(), file=sys.stderr)
+        if len(res.rejects):
+            path = out / f"{res.path.stem}_rejets.csv"
+            if args.public:  # the folder may be published: no personal data
+                frame = TABLES[res.table].drop_private(res.rejects)
+                frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+            else:
+                res.write_rejects(path)
+            print(
+                f"  (les lignes valides sont utilisées ; rejets écrits dans {path})",
+                file=sys.stderr,
+            )
+    result = run_pairing(
+        inputs,
+        args.marathon,
+        forced=forced,
+        per_project=per_project,
+        mode=args.mode,
+        quotas=quotas,
+        coverage=not args.sans_couverture,
+    )
+    written = write_pairing_outputs(result, out, public=args.public)
+    print(summary(result, written, out))
+    return 1 if result.infeasible else 0
+
+
 def _cmd_exporter(args) -> int:
     from mitlib.exports import export_all
 
@@ -387,6 +526,7 @@ _COMMANDS = {
     "diagnostic": _cmd_diagnostic,
     "carte": _cmd_carte,
     "candidatures": _cmd_candidatures,
+    "binomes": _cmd_binomes,
     "exporter": _cmd_exporter,
 }
 

@@ -628,6 +628,7 @@ COACHS = TableSchema(
             "Projets avec lesquels le coach a un conflit d'intérêts (identifiants, |).",
         ),
         Field("contact", "texte", "Courriel, téléphone.", private=True),
+        _SOURCE,
     ),
     geolocated=False,
 )
@@ -649,7 +650,14 @@ PROJETS = TableSchema(
         Field("maturite", "choix", "Maturité du projet.", choices=MATURITY),
         Field("commune", "texte", "Commune du projet (libre)."),
         Field("marathon", "texte", "Identifiant du marathon.", required=True),
+        Field(
+            "organisation",
+            "texte",
+            "Structure porteuse ou d'appartenance du porteur : aucun coach de la "
+            "même organisation ne lui est proposé.",
+        ),
         Field("contact", "texte", "Courriel, téléphone du porteur.", private=True),
+        _SOURCE,
     ),
     geolocated=False,
 )
