@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 EXPORTS ?= exports
+# Jupyter refuses to run as root (containers, CI) unless told so.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install demo test lint format lab bench territoire exemple modeles notebooks clean
 
@@ -33,7 +35,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 lab: $(STAMP) ## ouvre JupyterLab sur les notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(LAB_ROOT)
 
 bench: $(STAMP) ## mesures de temps et de taille
 	$(PY) benchmarks/bench_diagnostic.py

@@ -15,15 +15,17 @@ internal document (personal data kept) or a public one (personal data removed).
 from __future__ import annotations
 
 import html
+import multiprocessing
 import re
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 __all__ = [
     "PageInfo",
@@ -55,6 +57,10 @@ class PageInfo:
     fictional: bool = False
     public: bool = False
     subtitle: str = ""
+
+
+#: Seconds a single cell may run before the export stops with an error.
+CELL_TIMEOUT = 600
 
 
 def _quiet_kernel_manager(log):
@@ -99,6 +105,8 @@ def execute_notebook(
                 cwd=str(path.parent),
                 progress_bar=False,
                 log_output=False,
+                # a cell takes seconds: a lost kernel message must not hang
+                execution_timeout=CELL_TIMEOUT,
                 kernel_manager_class=_quiet_kernel_manager(log),
             )
         except Exception as error:
@@ -113,7 +121,8 @@ def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Make an executed notebook reproducible to the byte.
 
     Cells get ids ``cell-000``, ``cell-001``…; papermill and execution
-    metadata, execution counts and widget views are dropped; memory addresses
+    metadata, execution counts and widget views are dropped; consecutive
+    prints are merged into one stream output; memory addresses
     (`` at 0x7f…``) are removed from text outputs.
 
     Examples
@@ -128,6 +137,8 @@ def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
+    # how a cell's prints are cut into stream outputs depends on timing
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:03d}"
         for key in ("papermill", "execution", "collapsed", "scrolled"):
@@ -312,7 +323,16 @@ class Job:
     subtitle: str = ""
 
 
-def _jobs(territory) -> list[Job]:
+def _marathons(inputs: Mapping[str, Path]) -> list[str]:
+    """Marathon ids of the projects file (none when a table is missing)."""
+    if "coachs" not in inputs or "projets" not in inputs:
+        return []
+    from mitlib.pairing import load_pairing_inputs
+
+    return load_pairing_inputs(inputs["coachs"], inputs["projets"]).marathons()
+
+
+def _jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
     diag_inputs = ("locaux", "acteurs", "evenements")
     jobs = [
         Job(
@@ -347,6 +367,27 @@ def _jobs(territory) -> list[Job]:
                 f"Fiche diagnostic — {nom}",
                 {"epci": siren},
                 needs=diag_inputs,
+            )
+        )
+    marathons = _marathons(inputs)
+    for n, marathon in enumerate(marathons):
+        jobs.append(
+            Job(
+                "03_binomes.ipynb",
+                f"binomes/binomes_{marathon}.html",
+                f"Binômes coachs–porteurs — marathon {marathon}",
+                {"marathon": marathon},
+                needs=("coachs", "projets"),
+                also_with_code="notebooks/03_binomes.html" if n == 0 else None,
+            )
+        )
+    if not marathons:  # reported as « non produit » when a table is missing
+        jobs.append(
+            Job(
+                "03_binomes.ipynb",
+                "binomes/binomes.html",
+                "Binômes coachs–porteurs",
+                needs=("coachs", "projets"),
             )
         )
     return jobs
@@ -384,7 +425,6 @@ def export_all(
     workers : int
         Notebooks executed at the same time (one kernel process each).
     """
-    from mitlib.config import PROJECT_ROOT
     from mitlib.territory import load_territory
 
     lock = threading.Lock()
@@ -401,7 +441,7 @@ def export_all(
     territory = load_territory()
     fictional = directory is None or _is_fictional(inputs)
     provenance = input_provenance(territory, inputs)
-    jobs = _jobs(territory)
+    jobs = _jobs(territory, inputs)
     skipped: list[tuple[Job, list[str]]] = []
     todo = []
     for job in jobs:
@@ -412,42 +452,68 @@ def export_all(
         else:
             todo.append(job)
 
-    def run(numbered: tuple[int, Job]) -> list[Path]:
-        n, job = numbered
-        say(f"[{n}/{len(todo)}] {job.title} → {job.output}")
-        nb = normalize_notebook(
-            execute_notebook(
-                PROJECT_ROOT / "notebooks" / job.notebook,
-                _parameters(job, inputs, public),
-            )
+    pages = [
+        (
+            job,
+            _parameters(job, inputs, public),
+            PageInfo(
+                job.title,
+                input_provenance(
+                    territory, {k: v for k, v in inputs.items() if k in job.needs}
+                ),
+                fictional,
+                public,
+                job.subtitle,
+            ),
+            out,
         )
-        used = {k: v for k, v in inputs.items() if k in job.needs}
-        info = PageInfo(
-            job.title,
-            input_provenance(territory, used),
-            fictional,
-            public,
-            job.subtitle,
-        )
-        targets = [(job.output, job.show_code)]
-        if job.also_with_code:
-            targets.append((job.also_with_code, True))
-        paths = []
-        for target, show_code in targets:
-            path = out / target
-            path.parent.mkdir(parents=True, exist_ok=True)
-            body = notebook_body(nb, show_code=show_code)
-            path.write_text(render_page(body, info), encoding="utf-8")
-            paths.append(path)
-        return paths
-
-    # Each notebook runs in its own kernel process: two at a time use both cores.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        written = [p for paths in pool.map(run, enumerate(todo, 1)) for p in paths]
+        for job in todo
+    ]
+    results: dict[int, list[Path]] = {}
+    if todo:
+        say(f"{len(todo)} notebooks à exécuter, {min(workers, len(todo))} à la fois")
+    if workers <= 1:
+        for n, page in enumerate(pages):
+            results[n] = _export_page(*page)
+            say(f"[{n + 1}/{len(todo)}] {page[0].title} → {page[0].output}")
+    else:
+        # One process per worker, each driving its own kernel: no kernel
+        # client shares a thread or a ZeroMQ context with another.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {
+                pool.submit(_export_page, *page): n for n, page in enumerate(pages)
+            }
+            for done, future in enumerate(as_completed(futures), 1):
+                n = futures[future]
+                results[n] = future.result()
+                say(f"[{done}/{len(todo)}] {pages[n][0].title} → {pages[n][0].output}")
+    written = [p for n in sorted(results) for p in results[n]]
     written += _write_tables(territory, inputs, out, say)
+    written += _write_pairing(inputs, out / "binomes", public, say)
     written.append(write_index(out, written, skipped, provenance, fictional, public))
     say(f"Index : {written[-1]}")
     return written
+
+
+def _export_page(job: Job, parameters: dict, info: PageInfo, out: Path) -> list[Path]:
+    """Execute one notebook and write its page(s): runs in a worker process."""
+    from mitlib.config import PROJECT_ROOT
+
+    nb = normalize_notebook(
+        execute_notebook(PROJECT_ROOT / "notebooks" / job.notebook, parameters)
+    )
+    targets = [(job.output, job.show_code)]
+    if job.also_with_code:
+        targets.append((job.also_with_code, True))
+    paths = []
+    for target, show_code in targets:
+        path = out / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = notebook_body(nb, show_code=show_code)
+        path.write_text(render_page(body, info), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def _write_tables(territory, inputs: Mapping[str, Path], out: Path, say) -> list[Path]:
@@ -486,6 +552,17 @@ def _write_committee_pack(diag, inputs: Mapping[str, Path], out: Path, say):
     return write_candidacy_outputs(analyse(entries), out / "candidatures")
 
 
+def _write_pairing(inputs: Mapping[str, Path], out: Path, public: bool, say):
+    """Pairing tables, organisers' workbook, one sheet per project and coach."""
+    if "coachs" not in inputs or "projets" not in inputs:
+        return []
+    from mitlib.pairing import load_pairing_inputs, run_pairing, write_pairing_outputs
+
+    say("Binômes : tables, classeur, fiches par projet et par coach")
+    result = run_pairing(load_pairing_inputs(inputs["coachs"], inputs["projets"]))
+    return write_pairing_outputs(result, out / "tables", public=public)
+
+
 def _is_fictional(inputs: Mapping[str, Path]) -> bool:
     from mitlib.schemas import FICTIONAL_MARK
 
@@ -502,6 +579,9 @@ _SECTIONS = {
     "fiches": "Fiches diagnostic (Pays et EPCI)",
     "diagnostic": "Tables du diagnostic",
     "notebooks": "Rapports complets, avec le code",
+    "binomes": "Binômes coachs–porteurs, par marathon",
+    "binomes/tables": "Binômes : tables et classeur des organisateurs",
+    "binomes/tables/fiches": "Binômes : index des fiches",
 }
 
 
@@ -522,6 +602,8 @@ def write_index(
     sections = []
     for folder, files in sorted(groups.items()):
         heading = _SECTIONS.get(folder, folder or "Cartes")
+        if folder.startswith("binomes/tables/fiches/"):
+            heading = f"Binômes : fiches du marathon {folder.rpartition('/')[2]}"
         items = "".join(
             f'<li><a href="{html.escape(rel)}">{html.escape(rel)}</a></li>'
             for rel in files

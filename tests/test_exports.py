@@ -37,6 +37,15 @@ def test_every_expected_page_is_written_and_indexed(exported):
         "comite/candidatures/notes.csv",
         "comite/candidatures/fiches/index.html",
         "comite/candidatures/fiches/47323_villeneuve-sur-lot.html",
+        *(f"binomes/binomes_M{n}.html" for n in range(1, 6)),
+        "notebooks/03_binomes.html",
+        "binomes/tables/binomes.csv",
+        "binomes/tables/affinites.csv",
+        "binomes/tables/charges.csv",
+        "binomes/tables/couverture.csv",
+        "binomes/tables/binomes.xlsx",
+        "binomes/tables/fiches/index.html",
+        "binomes/tables/fiches/M1/projet_M1-P01.html",
         "fiches/fiche_pays.html",
         *(f"fiches/fiche_{s}.html" for s in EPCI),
         "diagnostic/diagnostic.xlsx",
@@ -68,9 +77,17 @@ def test_pages_state_their_provenance(exported):
         if page.name == "carte_pays.html":
             continue  # a bare map: its provenance is in diagnostic/provenance.csv
         text = page.read_text(encoding="utf-8")
+        parts = page.relative_to(exported).parts
+        if "binomes" in parts or page.name.startswith("03_binomes"):
+            # pairing: its own inputs, no territory table involved
+            for table in ("coachs", "projets"):
+                assert file_sha256(EXAMPLE_DIR / f"{table}.csv") in text, page
+            assert "mitlib" in text and INTERNAL_NOTICE in text, page
+            assert "FICTIVES" in text, page
+            continue
         assert "2017 (populations légales" in text, page
         assert sha in text, page
-        if "candidatures" in page.relative_to(exported).parts:
+        if "candidatures" in parts:
             # score sheets: their own layout, with the grid's and inputs' hashes
             assert grid_sha in text, page
             assert "Produit par mitlib" in text, page
@@ -157,9 +174,21 @@ def _personal_strings():
     return found
 
 
+def _personal_names():
+    import pandas as pd
+
+    names = set()
+    for table, column in (("coachs", "nom"), ("projets", "porteur")):
+        df = pd.read_csv(
+            EXAMPLE_DIR / f"{table}.csv", sep=";", dtype=str, encoding="utf-8-sig"
+        )
+        names |= set(df[column].dropna())
+    return names
+
+
 def test_public_export_contains_no_email_or_phone_of_the_inputs(exported_public):
-    personal = _personal_strings()
-    assert len(personal) > 400  # the sample has hundreds of contacts
+    personal = _personal_strings() | _personal_names()
+    assert len(personal) > 500  # the sample has hundreds of contacts and names
     for path in exported_public.rglob("*"):
         if path.is_file():
             data = path.read_bytes().decode("utf-8", errors="ignore")
@@ -182,6 +211,16 @@ def test_find_inputs_defaults_to_the_sample_and_reads_a_user_folder(tmp_path):
         find_inputs(tmp_path / "absent")
 
 
+def test_internal_pairing_sheets_name_the_people(exported):
+    """The organisers' own export keeps who is who (marked internal)."""
+    names = _personal_names()
+    sheet = (exported / "binomes/tables/fiches/M1/projet_M1-P01.html").read_text(
+        "utf-8"
+    )
+    assert INTERNAL_NOTICE in sheet
+    assert any(name in sheet for name in names)
+
+
 def test_export_skips_notebooks_whose_tables_are_missing(tmp_path):
     from mitlib.exports import export_all
 
@@ -190,6 +229,22 @@ def test_export_skips_notebooks_whose_tables_are_missing(tmp_path):
     assert [p.name for p in written] == ["index.html"]
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "Non produit" in index and "locaux, acteurs, evenements" in index
+    assert "coachs, projets" in index
+
+
+def test_normalize_notebook_merges_prints_cut_by_timing():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print")])
+    stream = nbformat.v4.new_output
+    nb.cells[0].outputs = [
+        stream("stream", name="stdout", text="a\n"),
+        stream("stream", name="stdout", text="b\n"),
+        stream("stream", name="stderr", text="attention\n"),
+    ]
+    out = normalize_notebook(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in out] == [
+        ("stdout", "a\nb\n"),
+        ("stderr", "attention\n"),
+    ]
 
 
 def test_normalize_notebook_drops_widgets_and_execution_metadata():
