@@ -9,8 +9,9 @@ must stay well under a second.
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import timed
 
 from mitlib.candidacies import load_candidacies
 from mitlib.candidacy_map import candidacy_map
@@ -19,18 +20,6 @@ from mitlib.diagnosis import run_diagnosis
 from mitlib.maps import render_html
 from mitlib.proposal import analyse
 from mitlib.territory import load_territory
-
-
-def timed(label: str, fn, repeat: int = 1):
-    """Run ``fn`` ``repeat`` times, print the best wall time, return the result."""
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    print(f"{label:<60s} {best * 1000:10.1f} ms")
-    return out
 
 
 def main() -> None:

@@ -9,10 +9,9 @@ Run with ``python benchmarks/bench_scoring.py``. Prints:
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
+from _timing import timed
 
 from mitlib.attribution import attribute, next_best, pair_frequency
 from mitlib.grid import Grid
@@ -46,18 +45,6 @@ def synthetic_grid(rng: np.random.Generator, m: int) -> Grid:
             ]
         }
     )
-
-
-def timed(label: str, fn, repeat: int = 1):
-    """Run ``fn`` ``repeat`` times, print the best wall time, return the result."""
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    print(f"{label:<60s} {best * 1000:10.1f} ms")
-    return out
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from mitlib.attribution import Attribution
+from mitlib.io import write_csv
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.sheets import rule_text, score_sheet, sheet_filename, sheets_index
 
@@ -284,17 +285,8 @@ def grid_table(analysis: CandidacyAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(
-        path,
-        sep=";",
-        decimal=",",
-        index=False,
-        encoding="utf-8-sig",
-        lineterminator="\n",
-        float_format="%.6g",
-    )
-    return path
+#: Six significant digits in the CSV tables: what the comité reads.
+_FLOATS = "%.6g"
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path | str) -> Path:
@@ -384,9 +376,12 @@ def write_candidacy_outputs(
     if analysis.history is not None:
         tables["historique"] = history_table(analysis)
     stamped = {name: _stamp(df, analysis) for name, df in tables.items()}
-    written = [_csv(df, out / f"{name}.csv") for name, df in stamped.items()]
+    written = [
+        write_csv(df, out / f"{name}.csv", float_format=_FLOATS)
+        for name, df in stamped.items()
+    ]
     provenance = _provenance(analysis)
-    written.append(_csv(provenance, out / "provenance.csv"))
+    written.append(write_csv(provenance, out / "provenance.csv", float_format=_FLOATS))
     sheets = {
         "provenance": provenance,
         "grille": _stamp(grid_table(analysis), analysis),

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mitlib.indicators import aggregate, commune_indicators, coverage_matrix
 from mitlib.indicators import indicator_labels as _labels
-from mitlib.io import LoadResult, example_path, load_table
+from mitlib.io import LoadResult, example_path, load_table, write_csv
 from mitlib.provenance import (
     file_sha256,
     reproducible_geopackage,
@@ -233,18 +233,6 @@ def comparison_table(
     return table
 
 
-def _csv(df: pd.DataFrame, path: Path, index: bool = False) -> None:
-    df.to_csv(
-        path,
-        sep=";",
-        decimal=",",
-        index=index,
-        encoding="utf-8-sig",
-        lineterminator="\n",
-        float_format="%.6g",
-    )
-
-
 def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
     """Write indicator tables (CSV, XLSX) and GeoPackage layers to ``directory``.
 
@@ -272,7 +260,7 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
     }
     written = []
     for name, (df, index) in files.items():
-        _csv(df, out / name, index=index)
+        write_csv(df, out / name, index=index, float_format="%.6g")
         written.append(out / name)
     xlsx = out / "diagnostic.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:

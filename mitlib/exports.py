@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+from mitlib.printable import INTERNAL_NOTICE, PUBLIC_NOTICE
+
 __all__ = [
     "PageInfo",
     "StaticMap",
@@ -38,10 +40,7 @@ __all__ = [
     "static_map",
 ]
 
-#: Notice on every page of an internal export.
-INTERNAL_NOTICE = "Document interne – données personnelles"
-#: Notice on every page of a public export.
-PUBLIC_NOTICE = "Version publique : les données personnelles ont été retirées"
+#: Notice on pages built from the bundled sample.
 FICTIONAL_NOTICE = "Données d'exemple FICTIVES"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")

@@ -37,6 +37,7 @@ __all__ = [
     "load_example",
     "load_table",
     "read_raw",
+    "write_csv",
 ]
 
 #: Tolerance (metres) between a point and its commune's simplified contour.
@@ -597,3 +598,35 @@ def example_path(table: str) -> Path:
 def load_example(table: str, territory: Territory | None = None) -> gpd.GeoDataFrame:
     """Load a bundled sample table (valid rows only)."""
     return load_table(example_path(table), table, territory).data
+
+
+def write_csv(
+    df: pd.DataFrame,
+    path: Path | str,
+    *,
+    index: bool = False,
+    float_format: str | None = None,
+) -> Path:
+    """Write a table the way French Excel opens it, and return its path.
+
+    ``;`` separator, decimal comma, UTF-8 with BOM, ``\\n`` line ends (the
+    same bytes on every system). ``float_format`` (e.g. ``"%.6g"``) rounds
+    for display; without it floats keep their full precision.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = write_csv(pd.DataFrame({"x": [0.5]}), Path(tempfile.mkdtemp()) / "t.csv")
+    >>> path.read_bytes()
+    b'\\xef\\xbb\\xbfx\\n0,5\\n'
+    """
+    df.to_csv(
+        path,
+        sep=";",
+        decimal=",",
+        index=index,
+        encoding="utf-8-sig",
+        lineterminator="\n",
+        float_format=float_format,
+    )
+    return Path(path)

@@ -48,8 +48,21 @@ import numpy as np
 import pandas as pd
 
 from mitlib.affinity import AffinityModel, affinity_from_table
-from mitlib.io import LoadResult, TableError, example_path, load_table, read_raw
+from mitlib.io import (
+    LoadResult,
+    TableError,
+    example_path,
+    load_table,
+    read_raw,
+    write_csv,
+)
 from mitlib.matching import MODES, Assignment, InfeasibleError, assign
+from mitlib.printable import (
+    FICTIONAL_BANNER,
+    INTERNAL_NOTICE,
+    PUBLIC_NOTICE,
+    SHEET_CSS,
+)
 from mitlib.text import fold
 
 __all__ = [
@@ -82,10 +95,6 @@ __all__ = [
 
 #: Capacity of a coach whose ``capacite_max`` is blank (projects per marathon).
 DEFAULT_CAPACITY = 2
-#: Notices of the workbook and sheets (same wording as the HTML exports).
-INTERNAL_NOTICE = "Document interne – données personnelles"
-PUBLIC_NOTICE = "Version publique : les données personnelles ont été retirées"
-FICTIONAL_BANNER = "DONNÉES FICTIVES — jeu d'exemple mitlib, aucune donnée réelle."
 #: Value of the ``avertissement`` column of outputs built from the sample.
 FICTIONAL_COLUMN = "DONNÉES FICTIVES"
 
@@ -808,29 +817,13 @@ def summary_frame(result: PairingResult) -> pd.DataFrame:
 # Sheets
 # ---------------------------------------------------------------------------
 
-_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt;
-       color: #222; max-width: 60em; margin: 1.5em auto; padding: 0 1em; }
-h1 { font-size: 17pt; margin: 0.2em 0; }
-h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 1.4em; }
-.sous-titre { color: #555; margin: 0.2em 0; }
-.fictif { background: #b30000; color: #fff; font-weight: bold; padding: 0.4em;
-          text-align: center; }
+_CSS = (
+    SHEET_CSS
+    + """
 .avis { border: 1px solid #555; padding: 0.3em; font-weight: bold; }
 .impossible { color: #b30000; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
-th, td { border: 1px solid #bbb; padding: 0.25em 0.4em; vertical-align: top; }
-th { background: #eee; text-align: left; }
-td.nombre { text-align: right; white-space: nowrap; }
-footer { color: #555; font-size: 9pt; border-top: 1px solid #999;
-         margin-top: 2em; padding-top: 0.5em; word-break: break-all; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  .fictif { background: none; color: #000; border: 2px solid #000; }
-  section, table, tr { page-break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
 """
+)
 
 
 def _file_id(value: str) -> str:
@@ -1050,18 +1043,6 @@ def sheets_index(result: PairingResult, *, public: bool = False, provenance=()) 
 # ---------------------------------------------------------------------------
 
 
-def _csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(
-        path,
-        sep=";",
-        decimal=",",
-        index=False,
-        encoding="utf-8-sig",
-        lineterminator="\n",
-    )
-    return path
-
-
 def _named_pairs(result: PairingResult, public: bool) -> pd.DataFrame:
     """The pairs for the organisers' workbook (names and contacts if internal)."""
     out = pairs_frame(result)
@@ -1135,9 +1116,9 @@ def write_pairing_outputs(
         "couverture": coverage_frame(result),
         "synthese": summary_frame(result),
     }
-    written = [_csv(df, out / f"{name}.csv") for name, df in tables.items()]
+    written = [write_csv(df, out / f"{name}.csv") for name, df in tables.items()]
     prov = pd.DataFrame(provenance, columns=["element", "valeur"])
-    written.append(_csv(prov, out / "provenance.csv"))
+    written.append(write_csv(prov, out / "provenance.csv"))
 
     sheets = {
         "synthese": tables["synthese"],

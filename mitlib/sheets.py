@@ -22,8 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,6 +30,7 @@ import pandas as pd
 from mitlib.candidacies import describe_source
 from mitlib.grid import EliminationRule
 from mitlib.maps import CATEGORY_COLORS, format_fr
+from mitlib.printable import FICTIONAL_BANNER, SHEET_CSS, esc
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.provenance import mitlib_version
 from mitlib.text import fold
@@ -47,23 +46,11 @@ __all__ = [
     "sheets_index",
 ]
 
-#: Banner of pages built from the bundled sample.
-FICTIONAL_BANNER = "DONNÉES FICTIVES — jeu d'exemple mitlib, aucune donnée réelle."
-
-_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt;
-       color: #222; max-width: 60em; margin: 1.5em auto; padding: 0 1em; }
-h1 { font-size: 17pt; margin: 0.2em 0; }
-h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 1.4em; }
-.sous-titre { color: #555; margin: 0.2em 0; }
-.fictif { background: #b30000; color: #fff; font-weight: bold; padding: 0.4em;
-          text-align: center; }
+_CSS = (
+    SHEET_CSS
+    + """
 .note { font-size: 14pt; }
 .elimine { color: #b30000; font-weight: bold; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
-th, td { border: 1px solid #bbb; padding: 0.25em 0.4em; vertical-align: top; }
-th { background: #eee; text-align: left; }
-td.nombre { text-align: right; white-space: nowrap; }
 tfoot td { font-weight: bold; }
 .barre { display: inline-block; height: 0.8em; }
 .pile { display: flex; width: 100%; height: 1em; background: #f2f2f2; }
@@ -71,18 +58,13 @@ tfoot td { font-weight: bold; }
 .legende span { display: inline-block; margin-right: 1em; }
 .legende i { display: inline-block; width: 0.8em; height: 0.8em;
              margin-right: 0.3em; }
-.explication, footer { color: #555; font-size: 9pt; }
-footer { border-top: 1px solid #999; margin-top: 2em; padding-top: 0.5em;
-         word-break: break-all; }
+.explication { color: #555; font-size: 9pt; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  .fictif { background: none; color: #000; border: 2px solid #000; }
-  section, table, tr { page-break-inside: avoid; }
   .pile, .barre, .legende i { -webkit-print-color-adjust: exact;
                               print-color-adjust: exact; }
-  a { color: inherit; text-decoration: none; }
 }
 """
+)
 
 # The bars alone, scoped: they are also shown inside notebooks.
 _BARS_CSS = """
@@ -94,13 +76,6 @@ _BARS_CSS = """
                             margin-right: 0.3em; }
 .mitlib-barres td.nombre { text-align: right; }
 """
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value (quotes included); missing values give ``""``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def _num(x: object, decimals: int = 2) -> str:
