@@ -18,14 +18,25 @@ rules, :func:`assign` returns a best one for the chosen mode:
 ``"equitable"``
     Lexicographic: first maximise ``t``, the affinity of the worst-served
     project (sum over its coaches), with a MILP; then the total subject to
-    every project keeping at least ``t* - 1e-9``. This max-min problem is
-    NP-hard in general: marathon-sized instances (≤ 30 × 60) solve in a
-    second or so, larger ones may need a ``time_limit``, in which case the
-    best assignment found is returned with its proven gap.
+    every project keeping at least ``t* - 1e-9·max(1, |t*|)``. This max-min
+    problem is NP-hard in general: marathon-sized instances (≤ 30 × 60)
+    solve in a second or so, larger ones may need a ``time_limit``, in which
+    case the best assignment found is returned with its proven gap.
 
 MILPs run with no relative gap tolerance (HiGHS keeps its absolute one,
-1e-6). Pairs of zero affinity are declared continuous in the coverage and
-total MILPs, then made integral by a simplex on the bipartite rows alone,
+1e-6). A level's optimum is kept as a constraint of the next levels: the
+coverage count, an integer, as ``≥ count - 1e-4``, exact and clear of
+HiGHS's feasibility tolerance (see :data:`_COVERAGE_SLACK`); the worst
+project as ``≥ t* - 1e-9·max(1, |t*|)``, a margin that only absorbs
+summation order.
+A solution replaces the incumbent only if it keeps these values, checked on
+its rounded pairs. Should HiGHS still end a MILP on a "solve error" (its
+final check finding its own solution off by more than its tolerance), the
+solve is retried with presolve off, then with other fixed random seeds (see
+:data:`_RETRY_OPTIONS`), so results stay deterministic.
+
+Pairs of zero affinity are declared continuous in the coverage and total
+MILPs, then made integral by a simplex on the bipartite rows alone,
 which is exact (see :meth:`_Model.integral`).
 
 Optional rules:
@@ -63,6 +74,7 @@ import math
 import numbers
 import re
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -87,8 +99,28 @@ MODES = {
     "maximin": "equitable",
 }
 
-#: Tolerance used when a stage's optimum is kept as a constraint.
+#: Relative tolerance used when the worst project's optimum is kept as a
+#: constraint (times ``max(1, |value|)``).
 LEXICOGRAPHIC_TOLERANCE = 1e-9
+#: Margin below the optimal coverage count when it is kept as a constraint.
+#: The count is an integer and each coverage variable ``y ≤ min(1, Σ x)`` is at
+#: most the 0/1 "covered" indicator, so any margin below 1 keeps exactly the
+#: assignments covering ``count`` needs. It must stay well above HiGHS's
+#: feasibility tolerance (1e-6): with a margin of 1e-6, a vertex set a
+#: continuous ``y`` to ``1 - 1e-6``, indistinguishable from 1 for HiGHS, a
+#: second one drifted likewise, and HiGHS's final check found the row off by
+#: just over 1e-6 and rejected its own solution ("Solve error", scipy status
+#: 4). Larger margins weaken the LP relaxation (0.5: about 5 times slower).
+_COVERAGE_SLACK = 1e-4
+#: HiGHS options tried in turn when a MILP ends in a "Solve error" (scipy
+#: status 4); fixed, so the results stay deterministic.
+_RETRY_OPTIONS: tuple[dict, ...] = (
+    {},
+    {"presolve": False},
+    {"random_seed": 1},
+    {"random_seed": 2},
+)
+_SOLVE_ERROR = 4
 _INTEGRALITY_TOLERANCE = 1e-6
 _MIN_STAGE_SECONDS = 0.05
 
@@ -623,7 +655,9 @@ def _solve(
     :func:`_solve_lp`, ``seed`` = initial columns, all by default); if its
     optimal vertex is integral, it is optimal for the integer problem too.
     Otherwise :func:`scipy.optimize.milp` solves the integer problem, with
-    no relative gap tolerance (HiGHS's absolute gap, 1e-6, remains).
+    no relative gap tolerance (HiGHS's absolute gap, 1e-6, remains); on a
+    HiGHS "solve error" it is solved again with each option set of
+    :data:`_RETRY_OPTIONS` in turn.
     """
     n = len(obj)
     a, lb, ub = rows.stacked(n)
@@ -639,16 +673,26 @@ def _solve(
             if np.all(np.abs(x - np.round(x)) <= _INTEGRALITY_TOLERANCE):
                 z[integer] = np.round(x)
                 return _Outcome(z, "optimal", -res.fun, "lp")
-    options = {"mip_rel_gap": 0.0, "presolve": True}
-    if seconds is not None:
-        options["time_limit"] = seconds
-    res = milp(
-        -obj,
-        integrality=integer.astype(int),
-        bounds=Bounds(var_lb, var_ub),
-        constraints=[LinearConstraint(a, lb, ub)] if a.shape[0] else None,
-        options=options,
-    )
+    start = time.perf_counter()
+    for extra in _RETRY_OPTIONS:
+        options = {"mip_rel_gap": 0.0, "presolve": True, **extra}
+        if seconds is not None:
+            used = time.perf_counter() - start
+            options["time_limit"] = max(seconds - used, _MIN_STAGE_SECONDS)
+        with warnings.catch_warnings():
+            # scipy warns that it passes `random_seed` to HiGHS unchecked.
+            warnings.filterwarnings(
+                "ignore", "Unrecognized options", category=RuntimeWarning
+            )
+            res = milp(
+                -obj,
+                integrality=integer.astype(int),
+                bounds=Bounds(var_lb, var_ub),
+                constraints=[LinearConstraint(a, lb, ub)] if a.shape[0] else None,
+                options=options,
+            )
+        if res.status != _SOLVE_ERROR:
+            break
     dual = getattr(res, "mip_dual_bound", None)
     bound = -dual if dual is not None and np.isfinite(dual) else math.nan
     bound = float(np.fmin(bound, lp_bound))  # the LP relaxation bounds too
@@ -881,7 +925,7 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
             )
             if out.z is not None:
                 out.z = out.z[:-1]
-            value_of, tol = worst_of, LEXICOGRAPHIC_TOLERANCE
+            value_of, tol = worst_of, LEXICOGRAPHIC_TOLERANCE  # relative
         else:
             out = _solve(
                 total_obj, rows, lb, ub, integer, deadline.left(), True, model.seed
@@ -915,9 +959,11 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
                 "seconds": time.perf_counter() - start,
             }
         )
+        if level == "equite":
+            tol *= max(1.0, abs(value))
         kept.append((value_of, value, tol))
         if level == "couverture":
-            rows = rows.plus(cover_obj[None, :], [value - 1e-6], [np.inf])
+            rows = rows.plus(cover_obj[None, :], [value - _COVERAGE_SLACK], [np.inf])
         elif level == "equite":
             rows = rows.plus(weighted, np.full(n_p, value - tol), np.full(n_p, np.inf))
     return incumbent, stages

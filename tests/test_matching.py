@@ -1,6 +1,8 @@
 """Tests for mitlib.matching: exactness, constraints, diagnostics, determinism."""
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from mitlib.matching import Assignment, InfeasibleError, assign, greedy_assign
 from mitlib.text import fold
 
 TOL = 1e-6
+DATA = Path(__file__).parent / "data"
 
 
 # ---------------------------------------------------------------------------
@@ -473,6 +476,118 @@ def test_domain_coverage_is_soft():
     assert len(result.uncovered) == 1
     with pytest.raises(ValueError, match="à la fois project_needs et coach_domains"):
         assign(aff, per_project=1, capacity=1, project_needs={"P1": ["x"]})
+
+
+def solve_error_instance():
+    """The instance on which HiGHS ended the maximin MILP on a "Solve error"."""
+    folder = DATA / "highs_solve_error"
+    aff = pd.read_csv(folder / "affinity.csv", index_col=0)
+    cap = pd.read_csv(folder / "capacity.csv", index_col=0).iloc[:, 0]
+    rest = json.loads((folder / "rest.json").read_text(encoding="utf-8"))
+    kwargs = {
+        "per_project": 3,
+        "capacity": cap,
+        "forbidden": [tuple(pair) for pair in rest["forbidden"]],
+        "mode": "equitable",
+        "project_needs": rest["project_needs"],
+        "coach_domains": rest["coach_domains"],
+    }
+    return aff, kwargs
+
+
+def assert_proven_optimal(result):
+    assert result.status == "optimal" and result.gap is None
+    assert [s["stage"] for s in result.stages] == ["couverture", "equite", "total"]
+    for stage in result.stages:
+        assert stage["status"] == "optimal", stage
+        assert stage["gap"] == 0.0
+    fair = result.stages[1]
+    assert result.worst_project == pytest.approx(fair["bound"], rel=1e-9, abs=0)
+    assert result.worst_project == pytest.approx(fair["value"], rel=1e-9, abs=0)
+    assert result.stages[0]["value"] == result.stages[0]["bound"] == 21
+
+
+def test_highs_solve_error_instance_is_proven_optimal():
+    """Regression: the coverage count kept as ``Σ y ≥ 21 - 1e-6`` let HiGHS
+    shave 1e-6 off two continuous coverage variables and reject its own
+    maximin solution (scipy status 4); ``assign`` reported a 13 % gap.
+    Maximin bound with capacities ignored: 0.9110604681616…, reached."""
+    aff, kwargs = solve_error_instance()
+    result = assign(aff, **kwargs)
+    assert_proven_optimal(result)
+    assert_valid(
+        result,
+        aff,
+        capacity=kwargs["capacity"],
+        forbidden=set(kwargs["forbidden"]),
+    )
+    assert len(result.uncovered) == 24 - 21
+    # Without coverage the maximin is higher or equal, never lower.
+    free = {
+        k: v for k, v in kwargs.items() if k not in {"project_needs", "coach_domains"}
+    }
+    assert assign(aff, **free).worst_project >= result.worst_project - TOL
+    # Deterministic.
+    again = assign(aff, **kwargs)
+    pd.testing.assert_frame_equal(result.pairs, again.pairs)
+
+
+def test_solve_error_is_retried_with_other_highs_options(monkeypatch):
+    """With the old 1e-6 coverage margin HiGHS fails; the retry proves it."""
+    aff, kwargs = solve_error_instance()
+    expected = assign(aff, **kwargs)
+    seen = []
+
+    def recording_milp(*args, **kw):
+        res = milp(*args, **kw)
+        seen.append((dict(kw["options"]), res.status))
+        return res
+
+    monkeypatch.setattr(matching, "_COVERAGE_SLACK", 1e-6)
+    monkeypatch.setattr(matching, "milp", recording_milp)
+    result = assign(aff, **kwargs)
+    assert_proven_optimal(result)
+    assert result.worst_project == pytest.approx(expected.worst_project, rel=1e-9)
+    # A failing solve is followed by one with the next option set.
+    for (options, status), (after, _) in itertools.pairwise(seen):
+        if status == 4:
+            assert after != options
+
+
+def test_solve_error_retry_order_and_give_up(monkeypatch):
+    """Every option set is tried in turn; if all fail, the stage is a gap."""
+    rng = np.random.default_rng(4)
+    aff, cap = random_instance(rng, 6, 10, 2, slack=3)
+    exact = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    tried = []
+
+    def failing_milp(*_args, **kw):
+        tried.append({k: v for k, v in kw["options"].items() if k != "mip_rel_gap"})
+        return OptimizeResult(status=4, x=None, mip_dual_bound=None, fun=None)
+
+    monkeypatch.setattr(matching, "milp", failing_milp)
+    result = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    assert tried[: len(matching._RETRY_OPTIONS)] == [
+        {"presolve": True},
+        {"presolve": False},
+        {"presolve": True, "random_seed": 1},
+        {"presolve": True, "random_seed": 2},
+    ]
+    assert_valid(result, aff, per_project=2, capacity=cap)
+    assert result.stages[0]["stage"] == "equite"
+    assert result.stages[0]["status"] == "gap"
+    assert exact.worst_project <= result.stages[0]["bound"] + TOL
+
+    def flaky_milp(*args, **kw):
+        if kw["options"]["presolve"] and "random_seed" not in kw["options"]:
+            return OptimizeResult(status=4, x=None, mip_dual_bound=None, fun=None)
+        return milp(*args, **kw)
+
+    monkeypatch.setattr(matching, "milp", flaky_milp)
+    retried = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    assert retried.status == "optimal"
+    assert retried.worst_project == pytest.approx(exact.worst_project, rel=1e-9)
+    assert retried.total == pytest.approx(exact.total, rel=1e-9)
 
 
 # ---------------------------------------------------------------------------
