@@ -571,17 +571,30 @@ def _is_fictional(inputs: Mapping[str, Path]) -> bool:
     return False
 
 
+#: Index sections, in the order the comité reads them.
 _SECTIONS = {
     "comite": "Pour le comité (sans code)",
-    "comite/candidatures": "Dossier du comité : tables et procès-verbal",
     "comite/candidatures/fiches": "Fiches de notation par commune",
+    "comite/candidatures": "Dossier du comité : tables et procès-verbal",
     "fiches": "Fiches diagnostic (Pays et EPCI)",
+    "": "Carte du Pays",
     "diagnostic": "Tables du diagnostic",
-    "notebooks": "Rapports complets, avec le code",
     "binomes": "Binômes coachs–porteurs, par marathon",
-    "binomes/tables": "Binômes : tables et classeur des organisateurs",
     "binomes/tables/fiches": "Binômes : index des fiches",
+    "binomes/tables": "Binômes : tables et classeur des organisateurs",
+    "notebooks": "Rapports complets, avec le code",
 }
+
+
+def _section_key(folder: str) -> tuple[int, str]:
+    """Known sections in :data:`_SECTIONS` order; per-marathon sheet folders
+    right after the pairing index; anything else last, alphabetically."""
+    order = list(_SECTIONS)
+    if folder in _SECTIONS:
+        return order.index(folder), ""
+    if folder.startswith("binomes/tables/fiches/"):
+        return order.index("binomes/tables/fiches"), folder
+    return len(order), folder
 
 
 def write_index(
@@ -599,8 +612,9 @@ def write_index(
         rel = p.relative_to(out).as_posix()
         groups.setdefault(rel.rpartition("/")[0], []).append(rel)
     sections = []
-    for folder, files in sorted(groups.items()):
-        heading = _SECTIONS.get(folder, folder or "Cartes")
+    for folder in sorted(groups, key=_section_key):
+        files = groups[folder]
+        heading = _SECTIONS.get(folder, folder)
         if folder.startswith("binomes/tables/fiches/"):
             heading = f"Binômes : fiches du marathon {folder.rpartition('/')[2]}"
         items = "".join(
