@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import re
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -420,19 +419,15 @@ def export_all(
     public : bool
         Strip personal data and mark pages as public.
     progress : callable, optional
-        Called with a French message before each page.
+        Called with a French message as each page is written.
     workers : int
         Notebooks executed at the same time (one kernel process each).
     """
     from mitlib.territory import load_territory
 
-    lock = threading.Lock()
-
     def say(message: str) -> None:
-        # one whole line at a time: two notebooks run at once
         if progress is not None:
-            with lock:
-                progress(message)
+            progress(message)
 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
