@@ -41,6 +41,7 @@ from mitlib.attribution import Attribution
 from mitlib.io import write_csv
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.sheets import rule_text, score_sheet, sheet_filename, sheets_index
+from mitlib.text import format_fr
 
 __all__ = [
     "alternatives_table",
@@ -403,7 +404,7 @@ def write_candidacy_outputs(
 
 
 def _fr(x: float, decimals: int = 2) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
+    return format_fr(x, decimals)
 
 
 def summary(

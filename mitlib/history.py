@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from mitlib.attribution import Attribution
+from mitlib.text import format_fr
 
 __all__ = [
     "HISTORICAL_HOSTS",
@@ -209,7 +210,7 @@ class HistoryComparison:
 
 
 def _fr(x: float, decimals: int = 4) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
+    return format_fr(x, decimals)
 
 
 def compare_with_history(

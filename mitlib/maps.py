@@ -47,7 +47,7 @@ from folium.template import Template
 from mitlib.offline import element_ids, ensure_offline, new_map, render_html, save_map
 from mitlib.schemas import ACTOR_CATEGORIES, get_schema
 from mitlib.territory import WGS84, Territory
-from mitlib.text import fold
+from mitlib.text import NO_DATA_LABEL, fold, format_fr
 
 __all__ = [
     "CATEGORY_COLORS",
@@ -90,7 +90,6 @@ CATEGORY_COLORS: tuple[str, ...] = (
 
 #: Fill of communes without a value (« donnée absente »).
 NO_DATA_COLOR = "#d0d0d0"
-NO_DATA_LABEL = "donnée absente"
 
 #: Accepted classification schemes → (mapclassify scheme, French name).
 #: ``naturalbreaks`` is computed as ``fisherjenks``: mapclassify's
@@ -129,29 +128,6 @@ _LAYER_CONTROL = "mitlib_layer_control"
 # ---------------------------------------------------------------------------
 # Numbers and classes
 # ---------------------------------------------------------------------------
-
-
-def format_fr(x: float | None, decimals: int = 1) -> str:
-    r"""Write a number the French way: decimal comma, narrow-space thousands.
-
-    Missing values give « donnée absente ».
-
-    Examples
-    --------
-    >>> format_fr(1234.5)
-    '1\u202f234,5'
-    >>> format_fr(115014, decimals=0), format_fr(-0.04), format_fr(None)
-    ('115\u202f014', '0,0', 'donnée absente')
-    """
-    if x is None or pd.isna(x):
-        return NO_DATA_LABEL
-    x = float(x)
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    text = f"{x:,.{decimals}f}"
-    if text.startswith("-") and not any(c in "123456789" for c in text):
-        text = text[1:]  # no "-0,0"
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _scheme_key(scheme: str) -> str:

@@ -37,7 +37,6 @@ holds a date: two runs on the same files give byte-identical files.
 from __future__ import annotations
 
 import hashlib
-import html
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -62,8 +61,9 @@ from mitlib.printable import (
     INTERNAL_NOTICE,
     PUBLIC_NOTICE,
     SHEET_CSS,
+    esc,
 )
-from mitlib.text import fold
+from mitlib.text import fold, format_fr
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -110,7 +110,7 @@ def _natural(value: object) -> tuple:
 
 
 def _fr(x: float, decimals: int = 2) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
+    return format_fr(x, decimals)
 
 
 def _text(value: object) -> str:
@@ -127,7 +127,7 @@ def _items(value: object) -> list[str]:
 
 
 def _esc(value: object) -> str:
-    return html.escape(_text(value), quote=True)
+    return esc(_text(value))
 
 
 # ---------------------------------------------------------------------------

@@ -17,8 +17,6 @@ Names and contacts are shown only when ``public`` is false.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -34,8 +32,11 @@ from mitlib.pairing import (
     prepare_marathon,
     solve_marathon,
 )
+from mitlib.printable import esc
+from mitlib.text import format_fr
 
 __all__ = [
+    "closest_pairs",
     "lock_report",
     "suggested_lock",
     "PairingExplorer",
@@ -50,12 +51,8 @@ __all__ = [
 _MODES = (("total", "total"), ("equitable", "équitable"))
 
 
-def _esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def _fr(x: float) -> str:
-    return f"{x:.3f}".replace(".", ",")
+    return format_fr(x, 3)
 
 
 def _color(value: float, top: float) -> str:
@@ -88,8 +85,8 @@ def affinity_heatmap(pairing: MarathonPairing | MarathonData) -> str:
     aff = data.affinity
     top = float(aff.to_numpy().max()) if aff.size else 0.0
     head = "".join(
-        f'<th title="{_esc(data.coaches.at[c, "organisation"])}" '
-        f'style="writing-mode:vertical-rl;padding:2px">{_esc(c)}</th>'
+        f'<th title="{esc(data.coaches.at[c, "organisation"])}" '
+        f'style="writing-mode:vertical-rl;padding:2px">{esc(c)}</th>'
         for c in aff.columns
     )
     rows = []
@@ -106,15 +103,15 @@ def affinity_heatmap(pairing: MarathonPairing | MarathonData) -> str:
             if (p, c) in chosen:
                 style += "outline:2px solid #000;font-weight:bold;"
             title = data.forbidden.get((p, c), "")
-            cells.append(f'<td style="{style}" title="{_esc(title)}">{text}</td>')
+            cells.append(f'<td style="{style}" title="{esc(title)}">{text}</td>')
         label = f"{p} — {data.projects.at[p, 'titre']}"
         rows.append(
-            f'<tr><th style="text-align:left;white-space:nowrap">{_esc(label)}</th>'
+            f'<tr><th style="text-align:left;white-space:nowrap">{esc(label)}</th>'
             + "".join(cells)
             + "</tr>"
         )
     return (
-        f"<div style='overflow-x:auto'><p>Marathon {_esc(data.marathon)} : affinité "
+        f"<div style='overflow-x:auto'><p>Marathon {esc(data.marathon)} : affinité "
         "de chaque projet (ligne) avec chaque coach (colonne), de 0 à 1 ; plus "
         "foncé = plus proche ; encadré = binôme retenu ; × = exclu (conflit ou "
         "même organisation).</p>"
@@ -175,6 +172,19 @@ def lock_and_reoptimise(
     """
     locked = [*forced, tuple(pair)]
     return solve_marathon(data, forced=locked, **settings)
+
+
+def closest_pairs(data: MarathonData, n: int = 5) -> str:
+    """The ``n`` closest project–coach pairs of a marathon and why (French).
+
+    Excluded pairs are listed too: closeness comes before the constraints.
+    """
+    ranked = data.affinity.stack().sort_values(ascending=False, kind="stable")
+    lines = []
+    for (project, coach), value in ranked.head(n).items():
+        lines.append(f"{project} ↔ {coach} : {_fr(value)}")
+        lines.append(f"  {data.reason(project, coach)}")
+    return "\n".join(lines)
 
 
 def suggested_lock(pairing: MarathonPairing) -> tuple[str, str] | None:
@@ -340,10 +350,10 @@ class PairingExplorer:
         self.lock_button.on_click(self._on_lock)
         self.unlock_button.on_click(self._on_unlock)
         notice = PUBLIC_NOTICE if public else INTERNAL_NOTICE
-        banner = f"<b>{_esc(FICTIONAL_BANNER)}</b><br>" if inputs.fictional else ""
+        banner = f"<b>{esc(FICTIONAL_BANNER)}</b><br>" if inputs.fictional else ""
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"{banner}<i>{_esc(notice)}</i>"),
+                widgets.HTML(f"{banner}<i>{esc(notice)}</i>"),
                 widgets.HBox([self.marathon, self.mode]),
                 self.per_project,
                 widgets.HTML("<b>Capacités des coachs</b> (projets au plus)"),
@@ -419,13 +429,13 @@ class PairingExplorer:
         if self.pairing_.feasible:
             a = self.pairing_.assignment
             text = (
-                f"Binômes imposés : {_esc(locked)}. Affinité totale "
+                f"Binômes imposés : {esc(locked)}. Affinité totale "
                 f"{_fr(a.total)}, pire projet {_fr(a.worst_project)}."
             )
         else:
-            items = "".join(f"<li>{_esc(d)}</li>" for d in self.pairing_.diagnostics)
+            items = "".join(f"<li>{esc(d)}</li>" for d in self.pairing_.diagnostics)
             text = (
-                f"Binômes imposés : {_esc(locked)}.<br><b style='color:#b30000'>"
+                f"Binômes imposés : {esc(locked)}.<br><b style='color:#b30000'>"
                 f"Affectation impossible</b><ul>{items}</ul>"
             )
         self.status.value = text

@@ -29,11 +29,11 @@ import pandas as pd
 
 from mitlib.candidacies import describe_source
 from mitlib.grid import EliminationRule
-from mitlib.maps import CATEGORY_COLORS, format_fr
+from mitlib.maps import CATEGORY_COLORS
 from mitlib.printable import FICTIONAL_BANNER, SHEET_CSS, esc
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.provenance import mitlib_version
-from mitlib.text import fold
+from mitlib.text import fold, format_fr
 
 __all__ = [
     "FICTIONAL_BANNER",

@@ -25,7 +25,21 @@ import math
 import re
 import unicodedata
 
-__all__ = ["MIN_TOKEN_LENGTH", "STOP_WORDS", "fold", "stem", "token_spans", "tokens"]
+import pandas as pd
+
+__all__ = [
+    "MIN_TOKEN_LENGTH",
+    "NO_DATA_LABEL",
+    "STOP_WORDS",
+    "fold",
+    "format_fr",
+    "stem",
+    "token_spans",
+    "tokens",
+]
+
+#: How a missing number is written (maps, sheets, tables).
+NO_DATA_LABEL = "donnée absente"
 
 #: Tokens shorter than this (after folding) are dropped by :func:`tokens`.
 #: Three keeps the acronyms of the field (CCI, CMA, BPI, ESS).
@@ -240,3 +254,26 @@ def tokens(text: object, *, stemmed: bool = True) -> list[str]:
     ['pret', 'honneur']
     """
     return [tok for tok, _, _ in token_spans(text, stemmed=stemmed)]
+
+
+def format_fr(x: float | None, decimals: int = 1) -> str:
+    r"""Write a number the French way: decimal comma, narrow-space thousands.
+
+    Missing values give « donnée absente ».
+
+    Examples
+    --------
+    >>> format_fr(1234.5)
+    '1\u202f234,5'
+    >>> format_fr(115014, decimals=0), format_fr(-0.04), format_fr(None)
+    ('115\u202f014', '0,0', 'donnée absente')
+    """
+    if x is None or pd.isna(x):
+        return NO_DATA_LABEL
+    x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    text = f"{x:,.{decimals}f}"
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # no "-0,0"
+    return text.replace(",", "\u202f").replace(".", ",")

@@ -9,6 +9,7 @@ from mitlib.config import EXAMPLE_DIR
 from mitlib.pairing import load_pairing_inputs, prepare_marathon, solve_marathon
 from mitlib.pairing_explorer import (
     PairingExplorer,
+    closest_pairs,
     affinity_heatmap,
     compare_modes,
     coverage_display,
@@ -78,6 +79,17 @@ def test_lock_and_reoptimise_keeps_the_locked_pair(m1):
     refused = lock_and_reoptimise(m1, banned)
     assert not refused.feasible
     assert "à la fois imposé et interdit" in refused.diagnostics[0]
+
+
+def test_closest_pairs_lists_the_highest_affinities_with_reasons(m1):
+    lines = closest_pairs(m1, 3).splitlines()
+    assert len(lines) == 6
+    stacked = m1.affinity.stack()
+    (project, coach), best = stacked.idxmax(), stacked.max()
+    assert lines[0] == f"{project} ↔ {coach} : {best:.3f}".replace(".", ",")
+    assert lines[1] == f"  {m1.reason(project, coach)}"
+    values = [float(line.rsplit(" ", 1)[1].replace(",", ".")) for line in lines[::2]]
+    assert values == sorted(values, reverse=True)
 
 
 def test_suggested_lock_is_the_closest_coach_not_given(m1):

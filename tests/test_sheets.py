@@ -10,7 +10,6 @@ import pytest
 from candidacy_cases import sample_analysis
 
 from mitlib.grid import EliminationRule
-from mitlib.maps import format_fr
 from mitlib.sheets import (
     contribution_bars,
     rule_text,
@@ -18,6 +17,7 @@ from mitlib.sheets import (
     sheet_filename,
     sheets_index,
 )
+from mitlib.text import format_fr
 
 
 def rows_of(page: str) -> list[list[str]]:
