@@ -570,8 +570,10 @@ class AffinityModel(BaseEstimator):
 
 
 def _row_label(position: int, row: pd.Series) -> str:
+    # a table read from a file carries its own line numbers (column ``ligne``)
+    line = row["ligne"] if "ligne" in row.index else position
     return (
-        f"ligne {position} (id_projet={row['id_projet']!s}, "
+        f"ligne {line} (id_projet={row['id_projet']!s}, "
         f"id_coach={row['id_coach']!s}, affinite={row['affinite']!s})"
     )
 

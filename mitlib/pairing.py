@@ -267,6 +267,15 @@ def load_pairing_inputs(
                     f"{path.name}, ligne {row.ligne}, colonne id_coach : coach "
                     f"« {row.id_coach} » absent de la table des coachs."
                 )
+            try:
+                value = float(str(row.affinite).strip().replace(",", "."))
+            except ValueError:
+                value = math.nan
+            if not 0.0 <= value <= 1.0:  # also empty cells and NaN
+                raise TableError(
+                    f"{path.name}, ligne {row.ligne}, colonne affinite : "
+                    f"« {_text(row.affinite)} » n'est pas un nombre entre 0 et 1."
+                )
         inputs.affinity_table = table
         inputs.affinity_path = path
     return inputs

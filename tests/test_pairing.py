@@ -406,6 +406,11 @@ def test_user_affinity_table_replaces_the_model(tmp_path):
     bad.write_text("id_projet;id_coach;affinite\nP1;K9;0,5\n", encoding="utf-8")
     with pytest.raises(ValueError, match="mauvaises.csv, ligne 2, colonne id_coach"):
         load_pairing_inputs(coachs, projets, bad)
+    bad.write_text(
+        "id_projet;id_coach;affinite\nP1;K1;0,5\nP2;K1;abc\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="mauvaises.csv, ligne 3, colonne affinite"):
+        load_pairing_inputs(coachs, projets, bad)
 
 
 def test_cli_on_the_sample_in_french(tmp_path, capsys):

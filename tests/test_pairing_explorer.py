@@ -9,8 +9,8 @@ from mitlib.config import EXAMPLE_DIR
 from mitlib.pairing import load_pairing_inputs, prepare_marathon, solve_marathon
 from mitlib.pairing_explorer import (
     PairingExplorer,
-    closest_pairs,
     affinity_heatmap,
+    closest_pairs,
     compare_modes,
     coverage_display,
     loads_display,
