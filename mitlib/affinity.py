@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from mitlib.errors import InputError, OptionError
 from mitlib.text import fold, token_spans, tokens
 
 __all__ = ["AffinityModel", "affinity_from_table"]
@@ -96,18 +97,22 @@ def _text(value: object) -> str:
     return str(value)
 
 
+#: Longest n-grams accepted (words or characters): longer ones only cost memory.
+MAX_NGRAM = 10
+
+
 def _check_frame(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"Les {what} doivent être fournis sous forme de DataFrame.")
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValueError(
+        raise InputError(
             f"Colonnes manquantes dans le tableau des {what} : {', '.join(missing)}."
         )
     duplicated = df["id"][df["id"].duplicated()].unique().tolist()
     if duplicated:
         ids = ", ".join(map(str, duplicated))
-        raise ValueError(f"Identifiants en double dans le tableau des {what} : {ids}.")
+        raise InputError(f"Identifiants en double dans le tableau des {what} : {ids}.")
 
 
 def _fit_space(vectorizer: TfidfVectorizer, docs: list[str]):
@@ -197,16 +202,16 @@ class AffinityModel(BaseEstimator):
                 or not isinstance(value, numbers.Real)
                 or not math.isfinite(value)
             ):
-                raise ValueError(
+                raise OptionError(
                     f"Le poids {name} doit être un nombre fini : {value!r}."
                 )
             if value < 0:
-                raise ValueError(
+                raise OptionError(
                     f"Les poids doivent être positifs ou nuls : {name} = {value}."
                 )
         total = sum(raw.values())
         if total <= 0:
-            raise ValueError(
+            raise OptionError(
                 "Au moins un poids doit être strictement positif "
                 "(w_text, w_tags, w_theme)."
             )
@@ -219,12 +224,12 @@ class AffinityModel(BaseEstimator):
                 isinstance(value, Sequence)
                 and len(value) == 2
                 and all(isinstance(v, numbers.Integral) for v in value)
-                and 1 <= value[0] <= value[1]
+                and 1 <= value[0] <= value[1] <= MAX_NGRAM
             )
             if not ok:
-                raise ValueError(
+                raise OptionError(
                     f"{name} doit être un couple d'entiers (min, max) avec "
-                    f"1 ≤ min ≤ max : {value!r}."
+                    f"1 ≤ min ≤ max ≤ {MAX_NGRAM} : {value!r}."
                 )
 
     # -- fitting ---------------------------------------------------------
@@ -485,11 +490,11 @@ class AffinityModel(BaseEstimator):
         try:
             i = self.project_ids_.get_loc(project_id)
         except KeyError:
-            raise ValueError(f"Projet inconnu : {project_id!r}.") from None
+            raise OptionError(f"Projet inconnu : {project_id!r}.") from None
         try:
             j = self.coach_ids_.get_loc(coach_id)
         except KeyError:
-            raise ValueError(f"Coach inconnu : {coach_id!r}.") from None
+            raise OptionError(f"Coach inconnu : {coach_id!r}.") from None
         return i, j
 
     def explain(self, project_id: object, coach_id: object, top: int = 3) -> str:
@@ -525,7 +530,7 @@ class AffinityModel(BaseEstimator):
         """
         self._check_fitted()
         if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0:
-            raise ValueError(f"top doit être un entier positif ou nul : {top!r}.")
+            raise OptionError(f"top doit être un entier positif ou nul : {top!r}.")
         i, j = self._positions(project_id, coach_id)
         project, coach = self._projects.iloc[i], self._coaches.iloc[j]
         parts = []
@@ -616,7 +621,7 @@ def affinity_from_table(
     columns = ("id_projet", "id_coach", "affinite")
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ValueError(
+        raise InputError(
             f"Colonnes manquantes dans le tableau d'affinités : {', '.join(missing)}."
         )
     projects = pd.Index(list(project_ids), name="id_projet")
@@ -624,7 +629,7 @@ def affinity_from_table(
     for ids, what in ((projects, "projets"), (coaches, "coachs")):
         if ids.has_duplicates:
             dup = ", ".join(map(str, ids[ids.duplicated()].unique()))
-            raise ValueError(f"Identifiants de {what} en double : {dup}.")
+            raise InputError(f"Identifiants de {what} en double : {dup}.")
     p_pos = {str(v).strip(): k for k, v in enumerate(projects)}
     c_pos = {str(v).strip(): k for k, v in enumerate(coaches)}
     values = np.zeros((len(projects), len(coaches)))
@@ -633,23 +638,23 @@ def affinity_from_table(
         label = _row_label(position, row)
         i = p_pos.get(str(row["id_projet"]).strip())
         if i is None:
-            raise ValueError(f"{label} : projet inconnu « {row['id_projet']} ».")
+            raise InputError(f"{label} : projet inconnu « {row['id_projet']} ».")
         j = c_pos.get(str(row["id_coach"]).strip())
         if j is None:
-            raise ValueError(f"{label} : coach inconnu « {row['id_coach']} ».")
+            raise InputError(f"{label} : coach inconnu « {row['id_coach']} ».")
         raw = row["affinite"]
         if pd.isna(raw) or not str(raw).strip():
-            raise ValueError(f"{label} : l'affinité est vide.")
+            raise InputError(f"{label} : l'affinité est vide.")
         try:
             value = float(str(raw).strip().replace(",", "."))
         except ValueError:
-            raise ValueError(f"{label} : l'affinité n'est pas un nombre.") from None
+            raise InputError(f"{label} : l'affinité n'est pas un nombre.") from None
         if not 0.0 <= value <= 1.0:  # also rejects NaN
-            raise ValueError(f"{label} : l'affinité doit être comprise entre 0 et 1.")
+            raise InputError(f"{label} : l'affinité doit être comprise entre 0 et 1.")
         if (i, j) in seen:
-            raise ValueError(
+            raise InputError(
                 f"{label} : ce binôme figure déjà à la ligne {seen[(i, j)]}."
             )
-        seen[(i, j)] = position
+        seen[(i, j)] = row["ligne"] if "ligne" in row.index else position
         values[i, j] = value
     return pd.DataFrame(values, index=projects, columns=coaches)

@@ -44,6 +44,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
+from mitlib.errors import InputError, OptionError
+
 __all__ = [
     "Attribution",
     "attribute",
@@ -260,40 +262,47 @@ def _prepare(
     """
     themes = list(themes)
     if len(set(themes)) != len(themes):
-        raise ValueError("La liste des thèmes contient des doublons.")
+        raise OptionError("La liste des thèmes contient des doublons.")
     if not 0 <= preference_weight <= 1:
-        raise ValueError(
-            "preference_weight doit être compris entre 0 et 1 "
+        raise OptionError(
+            "Le poids des préférences (« poids » de la section « preference » de la "
+            "grille, preference_weight) doit être compris entre 0 et 1 "
             f"(reçu {preference_weight!r})."
         )
     bonus_by_rank = {int(k): float(v) for k, v in bonus_by_rank.items()}
     values = scores.to_numpy(dtype=float)
     if not np.isfinite(values).all():
-        raise ValueError("Les scores doivent être des nombres finis.")
+        raise InputError("Les scores doivent être des nombres finis.")
     if ((values < -_SCORE_TOLERANCE) | (values > 1 + _SCORE_TOLERANCE)).any():
-        raise ValueError("Les scores doivent être compris entre 0 et 1 (note / 20).")
+        raise InputError("Les scores doivent être compris entre 0 et 1 (note / 20).")
     if not scores.index.is_unique:
-        raise ValueError("Les scores contiennent des candidatures en double.")
+        raise InputError("Les scores contiennent des candidatures en double.")
     if not epci.index.is_unique:
-        raise ValueError("La série epci contient des communes en double.")
+        raise InputError("La série epci contient des communes en double.")
     unknown = [str(c) for c in scores.index if c not in epci.index or pd.isna(epci[c])]
     if unknown:
-        raise ValueError(f"EPCI inconnu pour les candidatures : {', '.join(unknown)}.")
+        raise InputError(f"EPCI inconnu pour les candidatures : {', '.join(unknown)}.")
     epcis = sorted(set(epci.dropna().to_numpy()), key=str)
     if len(epcis) > len(themes):
-        raise ValueError(
+        raise InputError(
             f"{len(epcis)} EPCI pour {len(themes)} thèmes : chaque thème ne peut être "
             "attribué qu'une fois. Ajoutez des thèmes ou retirez des EPCI."
         )
     missing = [t for t in themes if t not in preferences.columns]
     if missing:
-        raise ValueError(f"Thème(s) absent(s) des préférences : {', '.join(missing)}.")
+        raise InputError(f"Thème(s) absent(s) des préférences : {', '.join(missing)}.")
     require_label = dict(require_label or {})
     if require_label and labels is None:
-        raise ValueError("require_label demande la série labels (code_insee → label).")
+        raise OptionError(
+            "Des labels sont exigés (« labels_requis », require_label) : fournissez "
+            "la série labels (code_insee → label)."
+        )
     for label, count in require_label.items():
         if not isinstance(count, int | np.integer) or count < 0:
-            raise ValueError(f"require_label[{label!r}] doit être un entier ≥ 0.")
+            raise OptionError(
+                f"« labels_requis » (require_label) : le nombre demandé pour "
+                f"« {label} » doit être un entier ≥ 0 (reçu {count!r})."
+            )
 
     # candidacy filters, tracked per EPCI for the diagnosis
     stages: dict[Hashable, list[str]] = {e: [] for e in epcis}
@@ -301,7 +310,7 @@ def _prepare(
     if min_score is not None and filter_scores:
         low = scores < min_score - _SCORE_TOLERANCE
         for c in scores.index[low]:
-            stages[epci[c]].append(f"{c} sous min_score")
+            stages[epci[c]].append(f"{c} sous la note minimale")
         keep &= ~low
     excluded_communes = {e for e in exclude if not isinstance(e, tuple)}
     excluded_pairs = {e for e in exclude if isinstance(e, tuple)}
@@ -317,8 +326,9 @@ def _prepare(
     ranked = ~np.isnan(ranks)
     for r in np.unique(ranks[ranked]):
         if r not in bonus_by_rank:
-            raise ValueError(
-                f"Rang de préférence {r:g} absent de bonus_by_rank "
+            raise InputError(
+                f"Rang de préférence {r:g} absent de « bonus_par_rang » "
+                "(bonus_by_rank) "
                 f"(rangs connus : {', '.join(map(str, sorted(bonus_by_rank)))})."
             )
         bonus[ranks == r] = bonus_by_rank[int(r)]
@@ -337,9 +347,11 @@ def _prepare(
     for e in epcis:
         if not allowed[epci_c == e].any():
             detail = ", ".join(stages[e]) or "aucune candidature éligible"
-            raise ValueError(
+            raise InputError(
                 f"EPCI {e} : aucune candidature ne peut accueillir de marathon "
-                f"({detail}). Assouplissez min_score, exclude ou only_ranked_themes, "
+                f"({detail}). Assouplissez la note minimale (« note_minimale » de la "
+                "grille, min_score), les exclusions (exclude) ou "
+                "« themes_classes_seulement » (only_ranked_themes), "
                 "ou retirez cet EPCI."
             )
     # a label that cannot be met
@@ -347,21 +359,22 @@ def _prepare(
         has = labels.reindex(candidates).to_numpy() == label
         n_epci = len(set(epci_c[has & allowed.any(axis=1)]))
         if n_epci < count:
-            raise ValueError(
-                f"Contrainte require_label « {label} » ≥ {count} impossible : "
-                f"{n_epci} EPCI seulement ont une candidature retenue labellisée "
-                f"{label}. Assouplissez require_label."
+            raise InputError(
+                f"Contrainte « labels_requis » (require_label) « {label} » ≥ {count} "
+                f"impossible : {n_epci} EPCI seulement ont une candidature retenue "
+                f"labellisée {label}. Assouplissez « labels_requis »."
             )
     return _Model(
         candidates, epci, epcis, ranks, themes, allowed, bonus, labels, require_label
     )
 
 
-def _infeasible() -> ValueError:
-    return ValueError(
+def _infeasible() -> InputError:
+    return InputError(
         "Aucune attribution ne respecte toutes les contraintes (un thème par EPCI, "
         "chaque thème une fois, thèmes classés, labels). Assouplissez "
-        "only_ranked_themes, require_label ou exclude."
+        "« themes_classes_seulement » (only_ranked_themes), « labels_requis » "
+        "(require_label) ou les exclusions (exclude)."
     )
 
 
@@ -445,7 +458,7 @@ def attribute(
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Contrainte require_label « ACV » ≥ 1 impossible : 0 EPCI seulement ...
+    mitlib.errors.InputError: Contrainte « labels_requis » (require_label) « ACV » ...
     """
     model = _prepare(
         scores,
@@ -509,7 +522,10 @@ def next_best(
     [(2, {'47001': 'b', '47002': 'a'}, 1.0)]
     """
     if not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k doit être un entier ≥ 1 (reçu {k!r}).")
+        raise OptionError(
+            f"Nombre d'attributions (k, « alternatives » de la grille) : entier ≥ 1 "
+            f"attendu (reçu {k!r})."
+        )
     model = _prepare(
         scores,
         epci,
@@ -598,9 +614,9 @@ def pair_frequency(
     """
     draws = score_draws if n_draws is None else score_draws.iloc[:n_draws]
     if len(draws) == 0:
-        raise ValueError("Aucun tirage de scores.")
+        raise OptionError("Aucun tirage de scores.")
     if not draws.columns.is_unique:
-        raise ValueError("Les tirages contiennent des candidatures en double.")
+        raise InputError("Les tirages contiennent des candidatures en double.")
     model = _prepare(
         draws.iloc[0],
         epci,
@@ -617,9 +633,9 @@ def pair_frequency(
     )
     s_all = draws.reindex(columns=model.candidates).to_numpy(dtype=float)
     if not np.isfinite(s_all).all():
-        raise ValueError("Les tirages de scores contiennent des valeurs manquantes.")
+        raise InputError("Les tirages de scores contiennent des valeurs manquantes.")
     if ((s_all < -_SCORE_TOLERANCE) | (s_all > 1 + _SCORE_TOLERANCE)).any():
-        raise ValueError("Les scores doivent être compris entre 0 et 1 (note / 20).")
+        raise InputError("Les scores doivent être compris entre 0 et 1 (note / 20).")
     counts = np.zeros((len(model.candidates), len(model.themes)))
     for d in range(s_all.shape[0]):
         values = model.values(s_all[d], preference_weight)
@@ -628,9 +644,10 @@ def pair_frequency(
             upper = (s_all[d][model.ci] >= min_score - _SCORE_TOLERANCE).astype(float)
         chosen = model.solve(values, upper=model.dominant(values, upper))
         if chosen is None:
-            raise ValueError(
-                f"Tirage n° {d} : aucune attribution possible (min_score trop élevé "
-                "ou contraintes trop strictes)."
+            raise InputError(
+                f"Tirage n° {d} : aucune attribution possible (note minimale "
+                "« note_minimale », min_score, trop élevée ou contraintes trop "
+                "strictes)."
             )
         counts[model.ci[chosen], model.tj[chosen]] += 1
     out = pd.DataFrame(
@@ -723,18 +740,21 @@ def schedule(
     communes = sorted(communes)
     periods = list(periods)
     if len(set(communes)) != len(communes):
-        raise ValueError("Une commune apparaît deux fois dans l'attribution.")
+        raise InputError("Une commune apparaît deux fois dans l'attribution.")
     if len(set(periods)) != len(periods):
-        raise ValueError("Le calendrier contient des périodes en double.")
+        raise InputError(
+            "Le calendrier (« calendrier » de la grille) contient des périodes en "
+            "double."
+        )
     missing = [c for c in communes if c not in availability]
     if missing:
-        raise ValueError(f"Disponibilités manquantes pour : {', '.join(missing)}.")
+        raise InputError(f"Disponibilités manquantes pour : {', '.join(missing)}.")
     position = {p: j for j, p in enumerate(periods)}
     allowed = np.zeros((len(communes), len(periods)), dtype=bool)
     for i, c in enumerate(communes):
         unknown = [p for p in availability[c] if p not in position]
         if unknown:
-            raise ValueError(
+            raise InputError(
                 f"Périodes inconnues dans les disponibilités de {c} : "
                 f"{', '.join(map(str, unknown))}. Calendrier : "
                 f"{', '.join(map(str, periods))}."
@@ -763,7 +783,7 @@ def schedule(
             )
         else:
             detail = "n'ont aucune période disponible"
-        raise ValueError(
+        raise InputError(
             f"Impossible de programmer toutes les communes : {', '.join(culprits)} "
             f"{detail} pour {len(culprits)} marathons. Élargissez leurs "
             "disponibilités ou ajoutez des périodes."

@@ -42,8 +42,9 @@ import numpy as np
 import pandas as pd
 
 from mitlib.diagnosis import Diagnosis, run_diagnosis
+from mitlib.errors import InputError
 from mitlib.grid import Grid
-from mitlib.indicators import indicator_labels
+from mitlib.indicators import MAX_THRESHOLD_KM, indicator_labels
 from mitlib.io import LoadResult, example_path, load_table
 from mitlib.provenance import file_sha256, territory_facts
 from mitlib.sample import SAMPLE_GRID
@@ -138,7 +139,14 @@ def _check_sources(grid: Grid, indicators: pd.DataFrame) -> None:
         DIAGNOSIS_PREFIX + c for c in _diagnosis_columns(indicators)
     }
     for c in grid.criteria:
-        if c.source in known or radius_source(c.source) is not None:
+        radius = radius_source(c.source)
+        if radius is not None and not 0 < radius[1] <= MAX_THRESHOLD_KM:
+            raise InputError(
+                f"Critère « {c.key} » : champ « source » : rayon de "
+                f"{radius[1]:g} km hors limites dans « {c.source} » (nombre de "
+                f"kilomètres supérieur à 0 et au plus {MAX_THRESHOLD_KM:g})."
+            )
+        if c.source in known or radius is not None:
             continue
         examples = ", ".join(
             [
@@ -150,7 +158,7 @@ def _check_sources(grid: Grid, indicators: pd.DataFrame) -> None:
                 "diagnostic.acteurs_soutien_<N>km",
             ]
         )
-        raise ValueError(
+        raise InputError(
             f"Critère « {c.key} » : champ « source » : source inconnue "
             f"« {c.source} ». Sources possibles : {examples} (et tout indicateur "
             "numérique du diagnostic, préfixé par « diagnostic. »)."
@@ -234,7 +242,7 @@ def criteria_table(
             f"{code} (lignes {', '.join(lines[codes == code])})"
             for code in sorted(set(duplicated))
         )
-        raise ValueError(
+        raise InputError(
             f"Une commune ne peut déposer qu'une candidature : {detail}. "
             "Gardez une seule ligne par commune."
         )
@@ -469,7 +477,8 @@ def load_candidacies(
     """
     cand_path = Path(candidatures) if candidatures else example_path("candidatures")
     grid_path = Path(grille) if grille else _sample_grid()
-    grid = Grid.from_yaml(grid_path)
+    grid_notes: list[str] = []
+    grid = Grid.from_yaml(grid_path, notes=grid_notes)
     if diagnosis is None:
         territory = territory or load_territory()
         paths = dict(
@@ -479,9 +488,13 @@ def load_candidacies(
     loaded = load_table(cand_path, "candidatures", diagnosis.territory)
     data = loaded.data
     if data.empty:
-        raise ValueError(
+        raise InputError(
             f"{cand_path.name} : aucune candidature valide.\n{loaded.report()}"
         )
+    try:
+        _check_sources(grid, diagnosis.communes)
+    except InputError as exc:
+        raise InputError(f"{grid_path.name} : {exc}") from None
     table = criteria_table(data, grid, diagnosis)
     preferences, warnings = theme_preferences(data)
     calendar = list(grid.attribution.calendar) or sorted(
@@ -489,6 +502,7 @@ def load_candidacies(
     )
     avail, more = availability(data, calendar)
     warnings += more
+    warnings = grid_notes + warnings
     epci = diagnosis.territory.epci.set_index("epci_siren")["epci_nom"]
     for siren in sorted(set(epci.index) - set(table["epci_siren"])):
         warnings.append(f"{epci[siren]} ({siren}) n'a déposé aucune candidature.")

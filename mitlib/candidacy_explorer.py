@@ -139,6 +139,8 @@ class CandidacyExplorer:
         self.bars_output = widgets.Output()
         self.attribution_output = widgets.Output()
         self.map_output = widgets.Output()
+        # filled only once shown: no Output-widget traffic in a static export
+        self._shown = False
         for slider in self.sliders.values():
             slider.observe(self._on_change, names="value")
         labels = [
@@ -165,11 +167,14 @@ class CandidacyExplorer:
         self.update()
 
     def view(self, static: bool = False):
-        """The widgets, or for a static export the current map as an iframe."""
+        """The widgets (outputs filled from the first call on), or for a
+        static export the current map as an iframe."""
         if static:
             from mitlib.exports import static_map
 
             return static_map(self.map_)
+        self._shown = True
+        self._show()
         return self.widget
 
     def weights(self) -> dict[str, float]:
@@ -208,7 +213,13 @@ class CandidacyExplorer:
             else "<b>Poids modifiés</b> : ce ne sont pas ceux de la grille publiée "
             f"(SHA-256 {html.escape(self.inputs.grid_sha256[:12])}…)."
         )
-        analysis = self.analysis_
+        self.map_ = candidacy_map(self.analysis_)
+        if self._shown:
+            self._show()
+
+    def _show(self) -> None:
+        """Fill the outputs for the current analysis."""
+        analysis, grid = self.analysis_, self.grid_
         self.ranking_output.clear_output(wait=True)
         with self.ranking_output:
             display(ranking_frame(analysis))
@@ -224,7 +235,6 @@ class CandidacyExplorer:
             else:
                 display(attribution_frame(analysis))
                 display(alternatives_frame(analysis))
-        self.map_ = candidacy_map(analysis)
         self.map_output.clear_output(wait=True)
         with self.map_output:
             display(self.map_)

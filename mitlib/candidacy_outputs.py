@@ -29,19 +29,16 @@ same files give byte-identical files.
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from mitlib.attribution import Attribution
-from mitlib.io import write_csv
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.sheets import rule_text, score_sheet, sheet_filename, sheets_index
 from mitlib.text import format_fr
+from mitlib.writers import write_csv, write_xlsx
 
 __all__ = [
     "alternatives_table",
@@ -61,8 +58,6 @@ __all__ = [
 #: Value of the ``avertissement`` column on outputs of the fictional sample.
 FICTIONAL_COLUMN = "DONNÉES FICTIVES"
 # Fixed date of the zip entries and document properties of the workbook.
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_XLSX_DATE = "1980-01-01T00:00:00Z"
 
 
 def _stamp(df: pd.DataFrame, analysis: CandidacyAnalysis) -> pd.DataFrame:
@@ -288,38 +283,6 @@ def grid_table(analysis: CandidacyAnalysis) -> pd.DataFrame:
 
 #: Six significant digits in the CSV tables: what the comité reads.
 _FLOATS = "%.6g"
-
-
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path | str) -> Path:
-    """Write an Excel workbook that is byte-identical from one run to the next.
-
-    openpyxl stamps the document with the current time and the zip entries
-    with the file time; both are replaced by a fixed date.
-    """
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                text = re.sub(
-                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                    rf"\g<1>{_XLSX_DATE}\g<3>",
-                    text,
-                )
-                data = text.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, data)
-    path = Path(path)
-    path.write_bytes(out.getvalue())
-    return path
 
 
 def _provenance(analysis: CandidacyAnalysis) -> pd.DataFrame:

@@ -8,10 +8,14 @@ input.
 from __future__ import annotations
 
 import argparse
+import errno
+import math
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from mitlib.errors import EXIT_BUG, EXIT_INTERRUPTED, REPORT_BUG, MitError
 from mitlib.schemas import TABLES
 
 __all__ = ["main"]
@@ -55,6 +59,90 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {message}\n")
 
 
+# -- option values -----------------------------------------------------------
+# Checked while the command line is read: argparse then prints the usage and
+# the French message, and exits with code 2.
+
+#: Largest accepted seed (``--graine``): numpy's 32-bit seeds.
+_MAX_SEED = 2**32 - 1
+
+
+def _seuil_km(text: str) -> float:
+    """``--seuil-km``: a finite number of km, > 0 and at most 200 (``7,5`` too)."""
+    from mitlib.indicators import DEFAULT_THRESHOLD_KM, MAX_THRESHOLD_KM
+
+    accepted = (
+        f"nombre de kilomètres supérieur à 0 et au plus {MAX_THRESHOLD_KM:g} "
+        f"attendu, par exemple 10 ou 7,5 (défaut : {DEFAULT_THRESHOLD_KM:g})"
+    )
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas un nombre : {accepted}."
+        ) from None
+    if not (math.isfinite(value) and 0 < value <= MAX_THRESHOLD_KM):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas accepté : {accepted}.")
+    return value
+
+
+def _graine(text: str) -> int:
+    """``--graine``: a whole number from 0 to 2**32 - 1."""
+    accepted = f"entier de 0 à {_MAX_SEED} attendu (défaut : 47)"
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas un entier : {accepted}."
+        ) from None
+    if not 0 <= value <= _MAX_SEED:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas accepté : {accepted}.")
+    return value
+
+
+def _par_projet(text: str) -> tuple[int, int]:
+    """``--par-projet``: MIN or MIN:MAX with 1 ≤ MIN ≤ MAX ≤ 20."""
+    from mitlib.errors import OptionError
+    from mitlib.pairing import parse_per_project
+
+    try:
+        return parse_per_project(text)
+    except OptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _imposer(text: str) -> tuple[str, str]:
+    """``--imposer``: PROJET:COACH."""
+    project, sep, coach = text.rpartition(":")
+    if not sep or not project.strip() or not coach.strip():
+        raise argparse.ArgumentTypeError(
+            f"binôme imposé illisible : « {text} » (attendu PROJET:COACH, par "
+            "exemple M1-P01:K-004)."
+        )
+    return project.strip(), coach.strip()
+
+
+#: Largest quota (``--quota TYPE=N``): the most coaches of one project.
+_MAX_QUOTA = 20
+
+
+def _quota(text: str) -> tuple[str, int]:
+    """``--quota``: TYPE=N with N a whole number from 1 to 20."""
+    kind, sep, number = text.rpartition("=")
+    accepted = (
+        f"attendu TYPE=N, N entier de 1 à {_MAX_QUOTA}, par exemple "
+        "« banquier/financeur=1 »"
+    )
+    if not sep or not kind.strip() or not number.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"Quota illisible : « {text} » ({accepted}).")
+    n = int(number)
+    if not 1 <= n <= _MAX_QUOTA:
+        raise argparse.ArgumentTypeError(
+            f"Quota « {text} » : {n} n'est pas accepté ({accepted})."
+        )
+    return kind.strip(), n
+
+
 def _tables_options(parser: argparse.ArgumentParser) -> None:
     for table, what in (
         ("locaux", "locaux vacants"),
@@ -74,10 +162,11 @@ def _tables_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seuil-km",
-        type=float,
+        type=_seuil_km,
         default=None,
-        help="distance au-delà de laquelle une commune est en zone blanche "
-        "(défaut : 10)",
+        metavar="KM",
+        help="distance au-delà de laquelle une commune est en zone blanche, "
+        "de plus de 0 à 200 km (défaut : 10)",
     )
 
 
@@ -142,7 +231,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("exemple", help="régénérer les données d'exemple fictives")
     sample.add_argument("--sortie", type=Path, help="dossier (défaut : data/exemple)")
-    sample.add_argument("--graine", type=int, default=47, help="graine aléatoire")
+    sample.add_argument(
+        "--graine",
+        type=_graine,
+        default=47,
+        help=f"graine aléatoire, entier de 0 à {_MAX_SEED} (défaut : 47)",
+    )
 
     diag = sub.add_parser(
         "diagnostic",
@@ -243,9 +337,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     pairs.add_argument(
         "--par-projet",
+        type=_par_projet,
         default="3",
         metavar="MIN[:MAX]",
-        help="nombre de coachs par projet (défaut : 3)",
+        help="nombre de coachs par projet, 1 ≤ MIN ≤ MAX ≤ 20 (défaut : 3)",
     )
     pairs.add_argument(
         "--mode",
@@ -263,6 +358,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     pairs.add_argument(
         "--imposer",
+        type=_imposer,
         action="append",
         default=[],
         metavar="PROJET:COACH",
@@ -270,10 +366,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     pairs.add_argument(
         "--quota",
+        type=_quota,
         action="append",
         default=[],
         metavar="TYPE=N",
-        help="au moins N coachs de ce type par projet, par exemple "
+        help="au moins N coachs (1 à 20) de ce type par projet, par exemple "
         "« banquier/financeur=1 » (option répétable)",
     )
     pairs.add_argument(
@@ -387,15 +484,54 @@ def _diagnosis(args):
     for res in diag.inputs.values():
         if len(res.rejects):
             print(res.report(), file=sys.stderr)
-            print("  (les lignes valides sont utilisées)", file=sys.stderr)
     return diag
+
+
+def _output_folder(args, tables: dict[str, Path], *, public: bool = False):
+    """The command's output folder (``--sortie``), written all or nothing
+    (:class:`mitlib.outputs.OutputFolder`); a public run is checked against
+    the personal values of ``tables``."""
+    from mitlib.outputs import OutputFolder
+    from mitlib.privacy import personal_values
+
+    return OutputFolder(
+        args.sortie,
+        public=public,
+        personal=personal_values(tables) if public else (),
+        command=f"mit {args.commande}",
+    )
+
+
+def _write_rejects(results, folder) -> list[Path]:
+    """``<table>_rejets.csv`` in the output folder for each table with
+    rejected rows; says where.
+
+    An output folder is shared: its rejects files keep the line, the reasons
+    and the public columns only (``mit verifier`` writes the whole rows beside
+    the input file, for its owner).
+    """
+    written = []
+    for res in results:
+        if len(res.rejects):
+            name = f"{res.table}_rejets.csv"
+            written.append(res.write_rejects(folder.staging / name, public=True))
+            print(
+                f"  {res.path.name} : {len(res.rejects)} ligne(s) rejetée(s), écrites "
+                f"dans {folder.path / name} (les lignes valides sont utilisées)",
+                file=sys.stderr,
+            )
+    return written
 
 
 def _cmd_diagnostic(args) -> int:
     from mitlib.diagnosis import write_diagnosis
 
     diag = _diagnosis(args)
-    for path in write_diagnosis(diag, args.sortie):
+    tables = {t: res.path for t, res in diag.inputs.items()}
+    with _output_folder(args, tables) as folder:
+        written = _write_rejects(diag.inputs.values(), folder)
+        written += write_diagnosis(diag, folder.staging)
+    for path in folder.final_paths(written):
         print(f"écrit : {path}")
     if diag.fictional:
         print("Attention : données d'exemple FICTIVES.")
@@ -407,12 +543,14 @@ def _cmd_carte(args) -> int:
 
     diag = _diagnosis(args)
     if args.indicateur not in diag.communes.columns:
-        print(
-            f"Indicateur inconnu : {args.indicateur}. Indicateurs possibles : "
-            + ", ".join(c for c in diag.communes.columns if c not in {"geometry"}),
-            file=sys.stderr,
+        from mitlib.errors import OptionError
+
+        raise OptionError(
+            f"Indicateur inconnu : {args.indicateur} (option --indicateur). "
+            "Indicateurs possibles : "
+            + ", ".join(c for c in diag.communes.columns if c not in {"geometry"})
+            + "."
         )
-        return 2
     m = diagnosis_map(
         diag.territory,
         diag.communes,
@@ -422,6 +560,13 @@ def _cmd_carte(args) -> int:
         column=args.indicateur,
         tiles="OpenStreetMap" if args.fond else None,
     )
+    if args.sortie.is_dir():
+        from mitlib.errors import OutputError
+
+        raise OutputError(
+            f"{args.sortie} est un dossier : --sortie attend le nom du fichier HTML "
+            "de la carte, par exemple carte.html."
+        )
     args.sortie.parent.mkdir(parents=True, exist_ok=True)
     save_map(m, args.sortie)
     size = f"{args.sortie.stat().st_size / 1e6:.2f}".replace(".", ",")
@@ -440,24 +585,39 @@ def _cmd_candidatures(args) -> int:
         print(inputs.candidacies.report(), file=sys.stderr)
         print("  (les lignes valides sont utilisées)", file=sys.stderr)
     analysis = analyse(inputs)
-    written = write_candidacy_outputs(analysis, args.sortie)
-    if args.carte:
-        from mitlib.candidacy_map import candidacy_map
-        from mitlib.maps import save_map
+    tables = {t: res.path for t, res in diag.inputs.items()}
+    tables["candidatures"] = inputs.candidacies.path
+    with _output_folder(args, tables) as folder:
+        written = _write_rejects([*diag.inputs.values(), inputs.candidacies], folder)
+        written += write_candidacy_outputs(analysis, folder.staging)
+        if args.carte:
+            from mitlib.candidacy_map import candidacy_map
+            from mitlib.maps import save_map
 
-        path = args.sortie / "carte_candidatures.html"
-        written.append(save_map(candidacy_map(analysis), path))
-    print(summary(analysis, written, args.sortie))
+            path = folder.staging / "carte_candidatures.html"
+            written.append(save_map(candidacy_map(analysis), path))
+    print(summary(analysis, folder.final_paths(written), args.sortie))
     return 1 if analysis.attribution_error else 0
 
 
-def _quotas(texts: list[str]) -> dict[str, int]:
-    quotas = {}
-    for text in texts:
-        kind, sep, number = text.rpartition("=")
-        if not sep or not kind.strip() or not number.strip().isdigit():
-            raise ValueError(f"Quota illisible : « {text} » (attendu TYPE=N).")
-        quotas[kind.strip()] = int(number)
+def _quotas(items: list[tuple[str, int] | str]) -> dict[str, int]:
+    """``--quota`` values (checked by :func:`_quota`) as a dict; a type given
+    twice with two numbers is refused."""
+    from mitlib.errors import OptionError
+    from mitlib.text import fold
+
+    quotas: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for item in items:
+        kind, n = _quota(item) if isinstance(item, str) else item
+        key = fold(kind)
+        if key in seen and quotas[seen[key]] != n:
+            raise OptionError(
+                f"--quota : le type « {kind} » est donné deux fois avec deux "
+                f"nombres différents ({quotas[seen[key]]} et {n}) : gardez-en un."
+            )
+        seen.setdefault(key, kind)
+        quotas[seen[key]] = n
     return quotas
 
 
@@ -472,25 +632,20 @@ def _cmd_binomes(args) -> int:
     )
 
     per_project = parse_per_project(args.par_projet)
-    forced = [parse_pair(t) for t in args.imposer]
+    forced = [t if isinstance(t, tuple) else parse_pair(t) for t in args.imposer]
     quotas = _quotas(args.quota)
     inputs = load_pairing_inputs(args.coachs, args.projets, args.affinites)
-    out = args.sortie
-    out.mkdir(parents=True, exist_ok=True)
+    if args.marathon is not None and args.marathon.strip() not in inputs.marathons():
+        from mitlib.errors import OptionError
+
+        raise OptionError(
+            f"--marathon {args.marathon} : marathon inconnu dans "
+            f"{inputs.projets.path.name} (colonne marathon). Marathons connus : "
+            f"{', '.join(inputs.marathons()) or 'aucun'}."
+        )
     for res in (inputs.coachs, inputs.projets):
         if len(res.rejects) or res.file_warnings:
             print(res.report(), file=sys.stderr)
-        if len(res.rejects):
-            path = out / f"{res.path.stem}_rejets.csv"
-            if args.public:  # the folder may be published: no personal data
-                frame = TABLES[res.table].drop_private(res.rejects)
-                frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
-            else:
-                res.write_rejects(path)
-            print(
-                f"  (les lignes valides sont utilisées ; rejets écrits dans {path})",
-                file=sys.stderr,
-            )
     result = run_pairing(
         inputs,
         args.marathon,
@@ -500,8 +655,11 @@ def _cmd_binomes(args) -> int:
         quotas=quotas,
         coverage=not args.sans_couverture,
     )
-    written = write_pairing_outputs(result, out, public=args.public)
-    print(summary(result, written, out))
+    tables = {"coachs": inputs.coachs.path, "projets": inputs.projets.path}
+    with _output_folder(args, tables, public=args.public) as folder:
+        written = _write_rejects((inputs.coachs, inputs.projets), folder)
+        written += write_pairing_outputs(result, folder.staging, public=args.public)
+    print(summary(result, folder.final_paths(written), args.sortie))
     return 1 if result.infeasible else 0
 
 
@@ -532,23 +690,62 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``mit`` command."""
-    from mitlib.io import TableError
-    from mitlib.territory import CommuneLookupError
+    """Entry point of the ``mit`` command.
 
+    A user's mistake (:class:`mitlib.errors.MitError`, or a file the system
+    refuses) prints one French message and returns its exit code; Ctrl-C
+    returns 130; anything else is a bug: traceback and how to report it.
+    """
     args = _build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.commande](args)
-    except (
-        TableError,
-        CommuneLookupError,
-        FileNotFoundError,
-        ValueError,
-        KeyError,
-    ) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except MitError as exc:
+        print(f"mit : erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        message, code = _os_error_message(exc)
         print(f"mit : erreur : {message}", file=sys.stderr)
-        return 2
+        return code
+    except KeyboardInterrupt:
+        print(
+            "\nmit : interrompu (Ctrl-C). Les fichiers en cours d'écriture sont "
+            "incomplets : relancez la commande.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except Exception:
+        traceback.print_exc()
+        print(f"\nmit : {REPORT_BUG}", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _os_error_message(exc: OSError) -> tuple[str, int]:
+    """A French sentence for a file the system refused, and the exit code.
+
+    Examples
+    --------
+    >>> message, code = _os_error_message(PermissionError(13, "refus", "a.csv"))
+    >>> message, code
+    ('accès refusé à « a.csv » : vérifiez les droits du fichier ou du dossier.', 3)
+    """
+    name = exc.filename if exc.filename is not None else ""
+    where = f"« {name} »" if name else "un fichier"
+    if isinstance(exc, FileNotFoundError):
+        return f"{where} est introuvable : vérifiez le chemin.", 2
+    if isinstance(exc, IsADirectoryError):
+        return f"{where} est un dossier ; un fichier est attendu.", 2
+    if isinstance(exc, NotADirectoryError):
+        return f"{where} : un élément du chemin n'est pas un dossier.", 3
+    if isinstance(exc, PermissionError):
+        return (
+            f"accès refusé à {where} : vérifiez les droits du fichier ou du dossier.",
+            3,
+        )
+    if exc.errno == errno.ENOSPC:
+        return f"plus de place sur le disque pour écrire {where}.", 3
+    if exc.errno == errno.EROFS:
+        return f"{where} est sur un disque en lecture seule.", 3
+    return f"{where} : {exc.strerror or exc}.", 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,17 +15,19 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from mitlib.indicators import aggregate, commune_indicators, coverage_matrix
-from mitlib.indicators import indicator_labels as _labels
-from mitlib.io import LoadResult, example_path, load_table, write_csv
-from mitlib.provenance import (
-    file_sha256,
-    reproducible_geopackage,
-    stable_xlsx,
-    territory_facts,
+from mitlib.errors import OptionError
+from mitlib.indicators import (
+    aggregate,
+    check_threshold_km,
+    commune_indicators,
+    coverage_matrix,
 )
+from mitlib.indicators import indicator_labels as _labels
+from mitlib.io import LoadResult, example_path, load_table
+from mitlib.provenance import file_sha256, reproducible_geopackage, territory_facts
 from mitlib.schemas import get_schema
 from mitlib.territory import Territory
+from mitlib.writers import write_csv, write_xlsx
 
 __all__ = [
     "DIAGNOSIS_TABLES",
@@ -111,7 +113,16 @@ def run_diagnosis(
     *,
     threshold_km: float | None = None,
 ) -> Diagnosis:
-    """Load the three tables and compute every indicator."""
+    """Load the three tables and compute every indicator.
+
+    Raises
+    ------
+    mitlib.errors.OptionError
+        When ``threshold_km`` is not a number of kilometres > 0 and at most
+        :data:`mitlib.indicators.MAX_THRESHOLD_KM`.
+    """
+    if threshold_km is not None:
+        threshold_km = check_threshold_km(threshold_km)
     paths = paths or dict.fromkeys(DIAGNOSIS_TABLES)
     inputs = load_inputs(paths, territory)
     kwargs = {} if threshold_km is None else {"threshold_km": threshold_km}
@@ -206,9 +217,9 @@ def comparison_table(
     columns = {}
     if epci is not None:
         if epci not in diag.epci.index:
-            raise ValueError(
+            raise OptionError(
                 f"EPCI inconnu : {epci}. "
-                f"EPCI du territoire : {', '.join(diag.epci.index)}"
+                f"EPCI du territoire : {', '.join(diag.epci.index)}."
             )
         columns[diag.epci.loc[epci, "epci_nom"]] = diag.epci.loc[epci]
     columns[diag.territory.name] = diag.total.iloc[0]
@@ -262,15 +273,16 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
     for name, (df, index) in files.items():
         write_csv(df, out / name, index=index, float_format="%.6g")
         written.append(out / name)
-    xlsx = out / "diagnostic.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        communes.to_excel(writer, sheet_name="communes", index=False)
-        diag.epci.to_excel(writer, sheet_name="epci")
-        diag.total.to_excel(writer, sheet_name="territoire")
-        diag.coverage.to_excel(writer, sheet_name="couverture_themes")
-        labels.to_excel(writer, sheet_name="libelles", index=False)
-        prov.to_excel(writer, sheet_name="provenance", index=False)
-    written.append(stable_xlsx(xlsx))
+    sheets = {
+        "communes": communes,
+        "epci": diag.epci,
+        "territoire": diag.total,
+        "couverture_themes": diag.coverage,
+        "libelles": labels,
+        "provenance": prov,
+    }
+    with_index = {"epci": True, "territoire": True, "couverture_themes": True}
+    written.append(write_xlsx(sheets, out / "diagnostic.xlsx", index=with_index))
     reproducible_geopackage()
     gpkg = out / "diagnostic.gpkg"
     gpkg.unlink(missing_ok=True)
@@ -281,7 +293,7 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
     epci.to_file(gpkg, layer="epci_indicateurs", driver="GPKG")
     for table, res in diag.inputs.items():
         if len(res.data):
-            public = get_schema(table).drop_private(to_text_lists(res.data))
+            public = get_schema(table).public_frame(to_text_lists(res.data))
             public.to_file(gpkg, layer=table, driver="GPKG")
     written.append(gpkg)
     return written

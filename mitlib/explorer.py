@@ -99,6 +99,10 @@ class DiagnosisExplorer:
         ):
             w.observe(self._on_change, names="value")
         self.commune.observe(self._on_commune, names="value")
+        # Outputs are filled only once the widgets are shown: a static export
+        # sends no Output-widget traffic (nbclient answers each one on the
+        # shell socket, see mitlib.execution) and renders no unused map.
+        self._shown = False
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.epci, self.indicator]),
@@ -114,12 +118,16 @@ class DiagnosisExplorer:
         self.update()
 
     def view(self, static: bool = False):
-        """What a notebook cell shows: the widgets, or for a static export
-        (no kernel behind the page) the current map as a self-contained iframe."""
+        """What a notebook cell shows: the widgets (their outputs are filled
+        from the first call on), or for a static export (no kernel behind the
+        page) the current map as a self-contained iframe."""
         if static:
             from mitlib.exports import static_map
 
             return static_map(self.map_)
+        self._shown = True
+        self._show_map()
+        self._show_fiche()
         return self.widget
 
     def _on_change(self, _change=None) -> None:
@@ -127,6 +135,15 @@ class DiagnosisExplorer:
 
     def _on_commune(self, _change=None) -> None:
         self.fiche_ = commune_profile(self.diag, self.commune.value)
+        if self._shown:
+            self._show_fiche()
+
+    def _show_map(self) -> None:
+        self.map_output.clear_output(wait=True)
+        with self.map_output:
+            display(self.map_)
+
+    def _show_fiche(self) -> None:
         self.fiche_output.clear_output(wait=True)
         with self.fiche_output:
             display(self.fiche_)
@@ -160,7 +177,6 @@ class DiagnosisExplorer:
             column=self.indicator.value,
             fictional=diag.fictional,
         )
-        self.map_output.clear_output(wait=True)
-        with self.map_output:
-            display(self.map_)
+        if self._shown:
+            self._show_map()
         self._on_commune()

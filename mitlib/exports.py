@@ -17,8 +17,7 @@ from __future__ import annotations
 import html
 import multiprocessing
 import re
-from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +25,9 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+from mitlib.errors import InputError
+from mitlib.execution import CELL_TIMEOUT, execute_notebook  # noqa: F401
+from mitlib.outputs import OutputFolder, inside, safe_name, safe_names
 from mitlib.printable import INTERNAL_NOTICE, PUBLIC_NOTICE
 
 __all__ = [
@@ -55,64 +57,6 @@ class PageInfo:
     fictional: bool = False
     public: bool = False
     subtitle: str = ""
-
-
-#: Seconds a single cell may run before the export stops with an error.
-CELL_TIMEOUT = 600
-
-
-def _quiet_kernel_manager(log):
-    """A kernel manager class whose kernel writes its stderr to ``log``.
-
-    ipykernel prints transport warnings and, at shutdown, interrupt messages
-    on its stderr: they would drown the export's French progress lines.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_start_kernel(self, **kw):
-            kw.setdefault("stderr", log)
-            await super()._async_start_kernel(**kw)
-
-        start_kernel = _async_start_kernel
-
-    return QuietKernelManager
-
-
-def execute_notebook(
-    path: Path | str, parameters: Mapping[str, object] | None = None
-) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom with papermill; nothing is written.
-
-    The notebook runs in its own folder with the ``python3`` kernel of the
-    current environment; parameters replace the cell tagged ``parameters``.
-    The kernel's own stderr is kept aside and shown only if execution fails.
-    """
-    import tempfile
-
-    import papermill
-
-    path = Path(path)
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        try:
-            return papermill.execute_notebook(
-                str(path),
-                None,
-                parameters=dict(parameters or {}),
-                kernel_name="python3",
-                cwd=str(path.parent),
-                progress_bar=False,
-                log_output=False,
-                # a cell takes seconds: a lost kernel message must not hang
-                execution_timeout=CELL_TIMEOUT,
-                kernel_manager_class=_quiet_kernel_manager(log),
-            )
-        except Exception as error:
-            log.seek(0)
-            tail = log.read()[-2000:].strip()
-            if tail:
-                error.add_note(f"Sortie d'erreur du noyau ({path.name}) :\n{tail}")
-            raise
 
 
 def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -272,28 +216,45 @@ def static_map(m, *, height: int = 620) -> StaticMap:
 
 #: Input tables looked for in a data folder, by file stem.
 INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "projets")
-_SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg")
+#: Every format ``mit verifier`` reads.
+_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".geojson", ".json", ".gpkg")
 
 
 def find_inputs(directory: Path | str | None) -> dict[str, Path]:
-    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg>`` and
+    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg…>`` and
     ``grille.yaml`` in ``directory`` (default: the bundled fictional sample).
 
-    Tables absent from the folder are absent from the result.
+    File names are matched without case (``Locaux.CSV``). Tables absent from
+    the folder are absent from the result; two files for one table are
+    refused rather than one of them silently ignored.
     """
     from mitlib.config import EXAMPLE_DIR
 
-    folder = Path(directory) if directory else EXAMPLE_DIR
+    # absolute: the notebooks run in their own folder
+    folder = Path(directory).absolute() if directory else EXAMPLE_DIR
     if not folder.is_dir():
-        raise FileNotFoundError(f"Dossier de données introuvable : {folder}")
+        what = "n'est pas un dossier" if folder.exists() else "est introuvable"
+        raise InputError(
+            f"Le dossier de données {folder} {what} : --donnees attend le dossier "
+            "qui contient locaux.csv, acteurs.csv… (modèles : mit modeles)."
+        )
+    candidates: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if path.is_file() and stem in INPUT_TABLES and suffix in _SUFFIXES:
+            candidates.setdefault(stem, []).append(path)
+        elif path.is_file() and path.name.lower() in {"grille.yaml", "grille.yml"}:
+            candidates.setdefault("grille", []).append(path)
     found: dict[str, Path] = {}
-    for table in INPUT_TABLES:
-        for suffix in _SUFFIXES:
-            if (folder / f"{table}{suffix}").exists():
-                found[table] = folder / f"{table}{suffix}"
-                break
-    if (folder / "grille.yaml").exists():
-        found["grille"] = folder / "grille.yaml"
+    for key in (*INPUT_TABLES, "grille"):
+        paths = candidates.get(key, [])
+        if len(paths) > 1:
+            raise InputError(
+                f"Plusieurs fichiers pour « {key} » dans {folder} : "
+                f"{', '.join(p.name for p in paths)}. Gardez-en un seul."
+            )
+        if paths:
+            found[key] = paths[0]
     return found
 
 
@@ -361,18 +322,21 @@ def _jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
         jobs.append(
             Job(
                 "04_fiche_territoire.ipynb",
-                f"fiches/fiche_{siren}.html",
+                f"fiches/fiche_{safe_name(siren)}.html",
                 f"Fiche diagnostic — {nom}",
                 {"epci": siren},
                 needs=diag_inputs,
             )
         )
     marathons = _marathons(inputs)
+    # refuses two ids sharing a file name
+    projets = inputs["projets"].name if "projets" in inputs else "projets"
+    names = safe_names(marathons, where=f"{projets}, colonne marathon")
     for n, marathon in enumerate(marathons):
         jobs.append(
             Job(
                 "03_binomes.ipynb",
-                f"binomes/binomes_{marathon}.html",
+                f"binomes/binomes_{names[marathon]}.html",
                 f"Binômes coachs–porteurs — marathon {marathon}",
                 {"marathon": marathon},
                 needs=("coachs", "projets"),
@@ -391,11 +355,15 @@ def _jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
     return jobs
 
 
+#: Notebooks with a ``public`` parameter (the others read no personal column).
+_TAKES_PUBLIC = ("03_binomes.ipynb",)
+
+
 def _parameters(job: Job, inputs: Mapping[str, Path], public: bool) -> dict:
     params = {t: str(inputs[t]) for t in job.needs if t in inputs}
     params.update(job.parameters)
     params["statique"] = True
-    if public:
+    if public and job.notebook in _TAKES_PUBLIC:
         params["public"] = True
     return params
 
@@ -407,6 +375,7 @@ def export_all(
     public: bool = False,
     progress=None,
     workers: int = 2,
+    pages: Collection[str] | None = None,
 ) -> list[Path]:
     """Execute every notebook on the inputs and write the HTML exports and index.
 
@@ -422,20 +391,59 @@ def export_all(
         Called with a French message as each page is written.
     workers : int
         Notebooks executed at the same time (one kernel process each).
+    pages : collection of str, optional
+        Only these pages (paths in the export, e.g. ``"fiches/fiche_pays.html"``),
+        for a quick partial export; the tables, the map and the index are
+        always written. Default: every page.
+
+    Raises
+    ------
+    mitlib.errors.OutputError
+        The folder cannot be written, or holds files mitlib did not write.
+    mitlib.errors.PrivacyError
+        A public export would contain a personal value of the inputs: nothing
+        is published.
     """
+    from mitlib.privacy import personal_values
+
+    inputs = find_inputs(directory)
+    fictional = directory is None or _is_fictional(inputs)
+    personal = personal_values(inputs) if public else []
+    with OutputFolder(
+        output, public=public, personal=personal, command="mit exporter"
+    ) as folder:
+        staged = _export_into(
+            folder.staging, inputs, fictional, public, progress, workers, pages
+        )
+    if progress is not None and public:
+        progress(
+            f"Vérifié : aucune des {len(personal)} données personnelles des "
+            "entrées n'apparaît dans les fichiers écrits."
+        )
+    return folder.final_paths(staged)
+
+
+def _export_into(
+    out: Path,
+    inputs: Mapping[str, Path],
+    fictional: bool,
+    public: bool,
+    progress,
+    workers: int,
+    pages: Collection[str] | None = None,
+) -> list[Path]:
+    """The whole export written into ``out`` (the staging folder)."""
     from mitlib.territory import load_territory
 
     def say(message: str) -> None:
         if progress is not None:
             progress(message)
 
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    inputs = find_inputs(directory)
     territory = load_territory()
-    fictional = directory is None or _is_fictional(inputs)
     provenance = input_provenance(territory, inputs)
     jobs = _jobs(territory, inputs)
+    if pages is not None:
+        jobs = [job for job in jobs if job.output in set(pages)]
     skipped: list[tuple[Job, list[str]]] = []
     todo = []
     for job in jobs:
@@ -446,7 +454,7 @@ def export_all(
         else:
             todo.append(job)
 
-    pages = [
+    runs = [
         (
             job,
             _parameters(job, inputs, public),
@@ -466,28 +474,53 @@ def export_all(
     results: dict[int, list[Path]] = {}
     if todo:
         say(f"{len(todo)} notebooks à exécuter, {min(workers, len(todo))} à la fois")
-    if workers <= 1:
-        for n, page in enumerate(pages):
-            results[n] = _export_page(*page)
-            say(f"[{n + 1}/{len(todo)}] {page[0].title} → {page[0].output}")
-    else:
+    if runs:
         # One process per worker, each driving its own kernel: no kernel
-        # client shares a thread or a ZeroMQ context with another.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {
-                pool.submit(_export_page, *page): n for n, page in enumerate(pages)
-            }
-            for done, future in enumerate(as_completed(futures), 1):
-                n = futures[future]
-                results[n] = future.result()
-                say(f"[{done}/{len(todo)}] {pages[n][0].title} → {pages[n][0].output}")
+        # client shares a thread or a ZeroMQ context with another. Workers
+        # (even a single one) ignore Ctrl-C; the main process stops them, and
+        # so their kernels, which watch their parent, at once.
+        pool = _worker_pool(max(1, min(workers, len(runs))))
+        try:
+            numbered = pool.imap_unordered(_export_numbered_page, enumerate(runs))
+            for done, (n, paths) in enumerate(numbered, 1):
+                results[n] = paths
+                say(f"[{done}/{len(todo)}] {runs[n][0].title} → {runs[n][0].output}")
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
     written = [p for n in sorted(results) for p in results[n]]
+    written += _write_rejects(territory, inputs, out / "rejets", say)
     written += _write_tables(territory, inputs, out, say)
     written += _write_pairing(inputs, out / "binomes", public, say)
     written.append(write_index(out, written, skipped, provenance, fictional, public))
-    say(f"Index : {written[-1]}")
+    say("Index : index.html")
     return written
+
+
+def _worker_pool(workers: int):
+    """Worker processes (spawned) that ignore Ctrl-C from their first byte.
+
+    SIGINT is ignored while they start: an ignored signal stays ignored in a
+    new program, so a Ctrl-C that arrives while a worker is still importing
+    prints no traceback; the main process handles it and stops the pool.
+    """
+    import signal
+
+    context = multiprocessing.get_context("spawn")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return context.Pool(workers)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _export_numbered_page(item: tuple[int, tuple]) -> tuple[int, list[Path]]:
+    n, page = item
+    return n, _export_page(*page)
 
 
 def _export_page(job: Job, parameters: dict, info: PageInfo, out: Path) -> list[Path]:
@@ -502,7 +535,7 @@ def _export_page(job: Job, parameters: dict, info: PageInfo, out: Path) -> list[
         targets.append((job.also_with_code, True))
     paths = []
     for target, show_code in targets:
-        path = out / target
+        path = inside(out, target)
         path.parent.mkdir(parents=True, exist_ok=True)
         body = notebook_body(nb, show_code=show_code)
         path.write_text(render_page(body, info), encoding="utf-8")
@@ -557,11 +590,46 @@ def _write_pairing(inputs: Mapping[str, Path], out: Path, public: bool, say):
     return write_pairing_outputs(result, out / "tables", public=public)
 
 
+def _write_rejects(territory, inputs: Mapping[str, Path], out: Path, say):
+    """One rejects file per input table with rejected rows: nothing is lost
+    silently. The line, the reasons and the public columns only: an export is
+    shared (``mit verifier`` writes whole rows beside the input file)."""
+    from mitlib.io import load_table
+
+    written = []
+    for table in INPUT_TABLES:
+        if table not in inputs:
+            continue
+        result = load_table(inputs[table], table, territory)
+        if len(result.rejects):
+            out.mkdir(parents=True, exist_ok=True)
+            path = result.write_rejects(out / f"{table}_rejets.csv", public=True)
+            say(
+                f"{inputs[table].name} : {len(result.rejects)} ligne(s) rejetée(s), "
+                f"écrites dans rejets/{path.name} (les lignes valides sont utilisées)"
+            )
+            written.append(path)
+    return written
+
+
 def _is_fictional(inputs: Mapping[str, Path]) -> bool:
+    """True when an input table is the bundled fictional sample (any format)."""
+    import pandas as pd
+
+    from mitlib.io import TableError, read_raw
     from mitlib.schemas import FICTIONAL_MARK
 
-    for path in inputs.values():
-        if path.suffix == ".csv" and FICTIONAL_MARK in path.read_text("utf-8-sig"):
+    for table, path in inputs.items():
+        if table == "grille":
+            continue
+        try:
+            raw, _ = read_raw(path)
+        except TableError:
+            continue  # reported when the table is loaded
+        marked = raw.get("source", pd.Series(dtype=str)).str.contains(
+            FICTIONAL_MARK, regex=False
+        )
+        if marked.any():
             return True
     return False
 
@@ -578,6 +646,7 @@ _SECTIONS = {
     "binomes/tables/fiches": "Binômes : index des fiches",
     "binomes/tables": "Binômes : tables et classeur des organisateurs",
     "notebooks": "Rapports complets, avec le code",
+    "rejets": "Lignes rejetées des fichiers d'entrée (à corriger)",
 }
 
 

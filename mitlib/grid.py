@@ -31,6 +31,7 @@ import hashlib
 import json
 import operator
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,7 +41,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from mitlib.grid_options import AttributionRules, Preference, RobustnessSettings
+from mitlib.errors import InputError, OptionError
+from mitlib.grid_options import (
+    AttributionRules,
+    Preference,
+    RobustnessSettings,
+    _int_fr,
+)
 from mitlib.mcda import (
     AGGREGATIONS,
     NORMALIZATIONS,
@@ -71,6 +78,17 @@ _COMPARATORS = {
 
 _KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+#: Largest grid file read (bytes): a grid is a short hand-written file.
+MAX_GRID_BYTES = 1_000_000
+#: Deepest nesting of a grid's tables and lists (the sample needs 4).
+MAX_GRID_DEPTH = 20
+#: Largest criterion weight (only the ratios count).
+MAX_WEIGHT = 1_000_000
+
+
+class GridNotFoundError(InputError, FileNotFoundError):
+    """The grid file does not exist (a ``FileNotFoundError`` too)."""
+
 
 @dataclass(frozen=True)
 class EliminationRule:
@@ -95,29 +113,29 @@ class EliminationRule:
     def __post_init__(self) -> None:
         if self.op not in ELIMINATION_OPERATORS:
             valid = ", ".join(f"« {o} »" for o in ELIMINATION_OPERATORS)
-            raise ValueError(
+            raise InputError(
                 f"opérateur inconnu {self.op!r}. Valeurs possibles : {valid}."
             )
         if self.op in _COMPARATORS and not _is_number(self.value):
-            raise ValueError(
+            raise InputError(
                 f"l'opérateur « {self.op} » attend un nombre (reçu {self.value!r})."
             )
         if self.op == "in":
             if isinstance(self.value, str) or not isinstance(self.value, Iterable):
-                raise ValueError("l'opérateur « in » attend une liste de valeurs.")
+                raise InputError("l'opérateur « in » attend une liste de valeurs.")
             values = tuple(self.value)
             if not values:
-                raise ValueError("l'opérateur « in » attend une liste non vide.")
+                raise InputError("l'opérateur « in » attend une liste non vide.")
             object.__setattr__(self, "value", values)
         if self.op == "==" and not (
             _is_number(self.value) or isinstance(self.value, str)
         ):
-            raise ValueError(
+            raise InputError(
                 "l'opérateur « == » attend un nombre ou un texte "
                 f"(reçu {self.value!r})."
             )
         if self.op == "non_vide" and self.value is not None:
-            raise ValueError("l'opérateur « non_vide » ne prend pas de valeur.")
+            raise InputError("l'opérateur « non_vide » ne prend pas de valeur.")
         if not self.reason:
             shown = "" if self.value is None else f" {self.value!r}"
             object.__setattr__(
@@ -172,24 +190,24 @@ class Criterion:
     def __post_init__(self) -> None:
         where = f"Critère « {self.key} »"
         if not isinstance(self.key, str) or not _KEY_PATTERN.match(self.key):
-            raise ValueError(
+            raise InputError(
                 f"{where} : champ « cle » : identifiant attendu (lettres sans accent, "
                 "chiffres, « _ »)."
             )
-        if not _is_number(self.weight) or self.weight < 0:
-            raise ValueError(
-                f"{where} : champ « poids » : nombre positif ou nul attendu "
-                f"(reçu {self.weight!r})."
+        if not _is_number(self.weight) or not 0 <= self.weight <= MAX_WEIGHT:
+            raise InputError(
+                f"{where} : champ « poids » : nombre positif ou nul attendu, "
+                f"au plus {_int_fr(MAX_WEIGHT)} (reçu {self.weight!r})."
             )
         object.__setattr__(self, "weight", float(self.weight))
         try:
             object.__setattr__(self, "direction", Direction.from_alias(self.direction))
         except ValueError as exc:
-            raise ValueError(f"{where} : champ « sens » : {exc}") from None
+            raise InputError(f"{where} : champ « sens » : {exc}") from None
         try:
             _check_method(self.normalisation, NORMALIZATIONS, "Normalisation")
         except ValueError as exc:
-            raise ValueError(f"{where} : champ « normalisation » : {exc}") from None
+            raise InputError(f"{where} : champ « normalisation » : {exc}") from None
 
 
 _GRID_FIELDS = {
@@ -272,17 +290,17 @@ _ROBUSTNESS_FIELDS = {
 
 def _rename_fields(d: object, aliases: Mapping[str, str], where: str) -> dict[str, Any]:
     if not isinstance(d, Mapping):
-        raise ValueError(f"{where} : une table de champs est attendue (reçu {d!r}).")
+        raise InputError(f"{where} : une table de champs est attendue (reçu {d!r}).")
     out: dict[str, Any] = {}
     for raw_key, value in d.items():
         name = aliases.get(str(raw_key).strip().lower())
         if name is None:
             valid = ", ".join(f"« {k} »" for k in dict.fromkeys(aliases))
-            raise ValueError(
+            raise InputError(
                 f"{where} : champ inconnu « {raw_key} ». Champs possibles : {valid}."
             )
         if name in out:
-            raise ValueError(f"{where} : champ « {raw_key} » donné deux fois.")
+            raise InputError(f"{where} : champ « {raw_key} » donné deux fois.")
         out[name] = value
     return out
 
@@ -297,21 +315,21 @@ def _criterion_from_dict(d: object, position: int) -> Criterion:
     for required in ("key", "weight"):
         if required not in fields:
             name = {"key": "cle", "weight": "poids"}[required]
-            raise ValueError(f"{where} : champ « {name} » manquant.")
+            raise InputError(f"{where} : champ « {name} » manquant.")
     key = fields["key"]
     if "direction" not in fields:
         if fields["weight"] != 0:
-            raise ValueError(f"{where} : champ « sens » manquant (« max » ou « min »).")
+            raise InputError(f"{where} : champ « sens » manquant (« max » ou « min »).")
         fields["direction"] = Direction.MAX
     rule = fields.pop("elimination", None)
     if rule is not None:
         rule_fields = _rename_fields(rule, _RULE_FIELDS, f"{where}, règle éliminatoire")
         if "op" not in rule_fields:
-            raise ValueError(f"{where} : champ « elimination » : « op » manquant.")
+            raise InputError(f"{where} : champ « elimination » : « op » manquant.")
         try:
             rule = EliminationRule(**rule_fields)
         except ValueError as exc:
-            raise ValueError(f"{where} : champ « elimination » : {exc}") from None
+            raise InputError(f"{where} : champ « elimination » : {exc}") from None
     return Criterion(
         key=key,
         label=str(fields.get("label") or key),
@@ -369,21 +387,27 @@ class Grid:
     def __post_init__(self) -> None:
         criteria = tuple(self.criteria)
         if not criteria:
-            raise ValueError("La grille ne contient aucun critère.")
+            raise InputError("Grille : champ « criteres » : aucun critère.")
         keys = [c.key for c in criteria]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
-            raise ValueError(f"Clés de critère en double : {', '.join(duplicates)}.")
+            raise InputError(
+                "Grille : champ « cle » : clés de critère en double : "
+                f"{', '.join(duplicates)}."
+            )
         if sum(c.weight for c in criteria) == 0:
-            raise ValueError("Les poids des critères ne peuvent pas être tous nuls.")
+            raise InputError(
+                "Grille : champ « poids » : les poids des critères ne peuvent pas "
+                "être tous nuls (au moins un critère doit compter dans la note)."
+            )
         try:
             _check_method(self.method, AGGREGATIONS, "Méthode d'agrégation")
         except ValueError as exc:
-            raise ValueError(f"Grille : champ « methode » : {exc}") from None
+            raise InputError(f"Grille : champ « methode » : {exc}") from None
         tie = [str(k) for k in self.tie_break]
         unknown = [k for k in tie if k not in keys and k != "code_insee"]
         if unknown:
-            raise ValueError(
+            raise InputError(
                 "Grille : champ « departage » : critère(s) inconnu(s) : "
                 f"{', '.join(unknown)}."
             )
@@ -406,12 +430,12 @@ class Grid:
         ... # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: Critère « a » : champ « poids » : nombre positif ou nul attendu ...
+        mitlib.errors.InputError: Critère « a » : champ « poids » : nombre positif ...
         """
         fields = _rename_fields(d, _GRID_FIELDS, "Grille")
         raw_criteria = fields.get("criteria")
         if not isinstance(raw_criteria, list) or not raw_criteria:
-            raise ValueError(
+            raise InputError(
                 "Grille : champ « criteres » : liste non vide de critères attendue."
             )
         criteria = tuple(
@@ -420,6 +444,11 @@ class Grid:
         tie = fields.get("tie_break") or ()
         if isinstance(tie, str):
             tie = (tie,)
+        if not isinstance(tie, list | tuple):
+            raise InputError(
+                "Grille : champ « departage » : liste de clés de critère attendue "
+                f"(reçu {tie!r})."
+            )
         pref = fields.get("preference")
         preference = (
             Preference()
@@ -454,35 +483,74 @@ class Grid:
         )
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> Grid:
+    def from_yaml(cls, path: str | Path, *, notes: list[str] | None = None) -> Grid:
         """Read a grid from a YAML file (``yaml.safe_load``, UTF-8).
 
-        Errors are French, prefixed with the file name.
+        A grid is a short hand-written file: files over
+        :data:`MAX_GRID_BYTES`, and YAML anchors and aliases (``&nom``,
+        ``*nom``, which can expand a few lines into gigabytes), are refused.
+        A file saved in Windows-1252 (Excel, Notepad) is decoded as such,
+        with a warning. Errors are French, prefixed with the file name; YAML
+        syntax errors give the line and column (1-based, as in an editor).
+
+        Parameters
+        ----------
+        path : path-like
+        notes : list of str, optional
+            Warnings (French) are appended here; without it they are issued
+            with :func:`warnings.warn`.
 
         Raises
         ------
         FileNotFoundError
             If the file does not exist.
-        ValueError
-            If the YAML cannot be read or the grid is invalid.
+        mitlib.errors.InputError
+            If the file cannot be read as YAML or the grid is invalid.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     bad = Path(tmp, "grille.yaml")
+        ...     _ = bad.write_text("criteres:\\n  - cle: a\\n   poids: 1\\n")
+        ...     Grid.from_yaml(bad)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mitlib.errors.InputError: Fichier de grille illisible (grille.yaml), ligne 3,...
         """
         path = Path(path)
         if not path.is_file():
-            raise FileNotFoundError(f"Fichier de grille introuvable : {path}")
+            raise GridNotFoundError(
+                f"Fichier de grille introuvable : {path}. Vérifiez le chemin "
+                "(--grille) ; le modèle commenté est data/exemple/grille.yaml."
+            )
+        size = path.stat().st_size
+        if size > MAX_GRID_BYTES:
+            raise InputError(
+                f"Fichier de grille {path.name} : {_int_fr(size)} octets, trop gros "
+                f"pour une grille (au plus {_int_fr(MAX_GRID_BYTES)} octets). "
+                "Vérifiez que c'est bien le fichier de la grille."
+            )
+        text = _decode_grid(path.read_bytes(), path, notes)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            _check_tokens(text, path)
+            data = yaml.load(text, Loader=_GridLoader)  # a SafeLoader
         except yaml.YAMLError as exc:
-            raise ValueError(
-                f"Fichier de grille illisible ({path.name}) : {exc}"
+            raise InputError(_yaml_error_message(exc, path)) from None
+        except RecursionError:
+            raise InputError(
+                f"Fichier de grille {path.name} : structure trop profondément "
+                "imbriquée pour une grille."
             ) from None
         if not isinstance(data, Mapping):
-            raise ValueError(
-                f"Fichier de grille {path.name} : une table de champs est attendue."
+            raise InputError(
+                f"Fichier de grille {path.name} : une table de champs est attendue "
+                "(« nom: … », « criteres: … »…)."
             )
         try:
             return cls.from_dict(data)
-        except ValueError as exc:
-            raise ValueError(f"{path.name} : {exc}") from None
+        except InputError as exc:
+            raise InputError(f"{path.name} : {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (French field names) that :meth:`from_dict` reads back."""
@@ -572,7 +640,10 @@ class Grid:
         for c in self.criteria:
             if c.key == key:
                 return c
-        raise KeyError(f"Critère inconnu : {key!r}. Critères : {', '.join(self.keys)}.")
+        raise OptionError(
+            f"Critère inconnu : « {key} ». Critères de la grille : "
+            f"{', '.join(self.keys)}."
+        )
 
     def with_weights(self, weights: Mapping[str, float]) -> Grid:
         """Copy of the grid with some criteria's weights replaced.
@@ -587,9 +658,154 @@ class Grid:
         weights = dict(weights)
         unknown = [k for k in weights if k not in self.keys]
         if unknown:
-            raise ValueError(f"Critère(s) inconnu(s) : {', '.join(map(str, unknown))}.")
+            raise OptionError(
+                f"Critère(s) inconnu(s) : {', '.join(map(str, unknown))}. "
+                f"Critères de la grille : {', '.join(self.keys)}."
+            )
         criteria = tuple(
-            replace(c, weight=float(weights[c.key])) if c.key in weights else c
+            replace(c, weight=weights[c.key]) if c.key in weights else c
             for c in self.criteria
         )
         return replace(self, criteria=criteria)
+
+
+# -- reading the YAML file ---------------------------------------------------
+
+#: French wording of PyYAML's most frequent problems.
+_YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": (
+        "tabulation interdite : indentez avec des espaces"
+    ),
+    "mapping values are not allowed here": (
+        "« : » inattendu (indentation incorrecte, ou texte contenant « : » à "
+        "mettre entre guillemets)"
+    ),
+    "expected <block end>, but found": "indentation incorrecte",
+    "could not find expected ':'": "« : » attendu après le nom du champ",
+    "found unexpected end of stream": "guillemet ou crochet non refermé",
+    "found undefined alias": "alias non défini",
+    "did not find expected key": "indentation incorrecte (champ attendu)",
+    "did not find expected '-' indicator": "indentation incorrecte (« - » attendu)",
+    "found duplicate anchor": "ancre en double",
+    "could not determine a constructor for the tag": (
+        "étiquette YAML non autorisée (« !! ») : une grille ne contient que du "
+        "texte, des nombres, des listes et des sections"
+    ),
+}
+
+
+class _GridLoader(yaml.SafeLoader):
+    """The safe YAML loader, refusing a key written twice in one section
+    (YAML would silently keep the last value)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base class says so
+                break
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"clé « {key} » en double (déjà ligne {first}) : gardez-en une",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _decode_grid(raw: bytes, path: Path, notes: list[str] | None) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    if b"\x00" in raw:
+        raise InputError(
+            f"Fichier de grille {path.name} : ce n'est pas un fichier texte "
+            "(enregistrez la grille en texte UTF-8, extension .yaml)."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"Fichier de grille {path.name} : encodage inconnu (ni UTF-8 ni "
+            "Windows-1252). Enregistrez-le en UTF-8 depuis votre éditeur."
+        ) from None
+    message = (
+        f"Fichier de grille {path.name} : encodage Windows-1252 et non UTF-8 ; "
+        "lu comme Windows-1252. Vérifiez les accents et enregistrez-le en UTF-8."
+    )
+    if notes is None:
+        warnings.warn(message, UserWarning, stacklevel=3)
+    else:
+        notes.append(message)
+    return text
+
+
+def _check_tokens(text: str, path: Path) -> None:
+    """Refuse YAML anchors and aliases (``&nom``, ``*nom``) and deep nesting.
+
+    Read token by token, so a hostile file is refused before PyYAML builds
+    anything (nested brackets cost it minutes, then a RecursionError).
+    """
+    depth = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        mark = token.start_mark
+        where = (
+            f"Fichier de grille {path.name}, ligne {mark.line + 1}, colonne "
+            f"{mark.column + 1}"
+        )
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise InputError(
+                f"{where} : les ancres et alias YAML (« &{token.value} », "
+                f"« *{token.value} ») ne sont pas acceptés dans une grille : "
+                "recopiez la valeur à chaque endroit où elle sert."
+            )
+        if isinstance(token, _OPENING_TOKENS):
+            depth += 1
+            if depth > MAX_GRID_DEPTH:
+                raise InputError(
+                    f"{where} : structure imbriquée sur plus de {MAX_GRID_DEPTH} "
+                    "niveaux, trop profonde pour une grille."
+                )
+        elif isinstance(token, _CLOSING_TOKENS):
+            depth -= 1
+
+
+_OPENING_TOKENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING_TOKENS = (
+    yaml.BlockEndToken,
+    yaml.FlowMappingEndToken,
+    yaml.FlowSequenceEndToken,
+)
+
+
+def _yaml_error_message(exc: yaml.YAMLError, path: Path) -> str:
+    """French message of a YAML error: file, line and column (1-based)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"Fichier de grille illisible ({path.name})"
+    if mark is not None:
+        where += f", ligne {mark.line + 1}, colonne {mark.column + 1}"
+    problem = str(getattr(exc, "problem", None) or exc).strip()
+    french = next(
+        (fr for en, fr in _YAML_PROBLEMS.items() if problem.startswith(en)), None
+    )
+    if problem.startswith("clé «"):  # mitlib's own, already in French
+        french, problem = problem, ""
+    detail = french or "syntaxe YAML invalide"
+    # the parser's English words only when there is no French for them
+    technical = "" if french else f" (détail technique : {problem})"
+    return (
+        f"{where} : {detail}{technical}. Corrigez le fichier avec un "
+        "éditeur de texte ; le modèle commenté data/exemple/grille.yaml montre "
+        "la syntaxe attendue."
+    )

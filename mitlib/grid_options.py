@@ -23,11 +23,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mitlib.errors import InputError
 from mitlib.mcda import _is_number
 
 __all__ = ["AttributionRules", "Preference", "RobustnessSettings"]
 
 _DEFAULT_BONUS = {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0}
+
+#: Accepted ranges of the grid's numeric settings (a grid is hand-written:
+#: a misplaced zero must not make the analysis run for days or allocate
+#: gigabytes). Each message gives the range.
+MAX_RANK = 100
+MAX_REQUIRED_LABEL = 1_000
+MAX_ALTERNATIVES = 50
+MIN_DRAWS, MAX_DRAWS = 100, 100_000
+MAX_DRAWS_ATTRIBUTION = 10_000
+MIN_CONCENTRATION, MAX_CONCENTRATION = 0.01, 100_000.0
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,14 @@ class Preference:
 
     def __post_init__(self) -> None:
         if not _is_number(self.weight) or not 0 <= self.weight <= 1:
-            raise ValueError(
+            raise InputError(
                 "Préférence : champ « poids » : nombre entre 0 et 1 attendu "
                 f"(reçu {self.weight!r})."
+            )
+        if not isinstance(self.bonus_by_rank, Mapping):
+            raise InputError(
+                "Préférence : champ « bonus_par_rang » : table « rang: bonus » "
+                f"attendue, par exemple « 1: 1.0 » (reçu {self.bonus_by_rank!r})."
             )
         bonus: dict[int, float] = {}
         for rank, value in dict(self.bonus_by_rank).items():
@@ -61,13 +78,13 @@ class Preference:
                 r = int(rank)
             except (TypeError, ValueError):
                 r = None
-            if r is None or r < 1 or str(rank).strip() != str(r):
-                raise ValueError(
-                    "Préférence : champ « bonus_par_rang » : rang entier ≥ 1 "
-                    f"attendu (reçu {rank!r})."
+            if r is None or not 1 <= r <= MAX_RANK or str(rank).strip() != str(r):
+                raise InputError(
+                    "Préférence : champ « bonus_par_rang » : rang entier de 1 à "
+                    f"{MAX_RANK} attendu (reçu {rank!r})."
                 )
             if not _is_number(value) or not 0 <= value <= 1:
-                raise ValueError(
+                raise InputError(
                     "Préférence : champ « bonus_par_rang » : bonus entre 0 et 1 "
                     f"attendu pour le rang {r} (reçu {value!r})."
                 )
@@ -89,13 +106,36 @@ def _flag(value: object, where: str) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in {"oui", "non"}:
         return value.strip().lower() == "oui"
-    raise ValueError(f"{where} : « oui » ou « non » attendu (reçu {value!r}).")
+    raise InputError(f"{where} : « oui » ou « non » attendu (reçu {value!r}).")
 
 
-def _count(value: object, where: str, *, minimum: int) -> int:
-    """A whole number >= ``minimum`` (``5`` or ``5.0``, not ``True``)."""
-    if not _is_number(value) or float(value) != int(value) or value < minimum:
-        raise ValueError(f"{where} : entier ≥ {minimum} attendu (reçu {value!r}).")
+def _int_fr(n: int) -> str:
+    """``100000`` → ``"100 000"`` (French thousands separator)."""
+    return f"{n:,}".replace(",", " ")
+
+
+def _count(value: object, where: str, *, minimum: int, maximum: int) -> int:
+    """A whole number from ``minimum`` to ``maximum`` (``5`` or ``5.0``, not ``True``).
+
+    Examples
+    --------
+    >>> _count(5.0, "x", minimum=1, maximum=10)
+    5
+    >>> _count(10**9, "« tirages »", minimum=100, maximum=100_000)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mitlib.errors.InputError: « tirages » : entier de 100 à 100 000 attendu (reçu ...).
+    """
+    if (
+        not _is_number(value)
+        or float(value) != int(value)
+        or not minimum <= value <= maximum
+    ):
+        raise InputError(
+            f"{where} : entier de {_int_fr(minimum)} à {_int_fr(maximum)} attendu "
+            f"(reçu {value!r})."
+        )
     return int(value)
 
 
@@ -134,7 +174,7 @@ class AttributionRules:
         where = "Attribution : champ"
         if self.min_note is not None:
             if not _is_number(self.min_note) or not 0 <= self.min_note <= 20:
-                raise ValueError(
+                raise InputError(
                     f"{where} « note_minimale » : nombre entre 0 et 20 attendu "
                     f"(reçu {self.min_note!r})."
                 )
@@ -145,25 +185,30 @@ class AttributionRules:
             _flag(self.only_ranked_themes, f"{where} « themes_classes_seulement »"),
         )
         if not isinstance(self.required_labels, Mapping):
-            raise ValueError(
+            raise InputError(
                 f"{where} « labels_requis » : table « label: nombre » attendue "
                 f"(reçu {self.required_labels!r})."
             )
         labels = {
-            str(k): _count(v, f"{where} « labels_requis » ({k})", minimum=0)
+            str(k): _count(
+                v,
+                f"{where} « labels_requis » ({k})",
+                minimum=0,
+                maximum=MAX_REQUIRED_LABEL,
+            )
             for k, v in self.required_labels.items()
         }
         object.__setattr__(self, "required_labels", dict(sorted(labels.items())))
         calendar = self.calendar
         if isinstance(calendar, str) or not isinstance(calendar, Iterable):
-            raise ValueError(
+            raise InputError(
                 f"{where} « calendrier » : liste de périodes attendue "
                 f"(reçu {calendar!r})."
             )
         calendar = tuple(str(p).strip() for p in calendar)
         duplicates = sorted({p for p in calendar if calendar.count(p) > 1})
         if duplicates:
-            raise ValueError(
+            raise InputError(
                 f"{where} « calendrier » : période(s) en double : "
                 f"{', '.join(duplicates)}."
             )
@@ -171,7 +216,12 @@ class AttributionRules:
         object.__setattr__(
             self,
             "n_alternatives",
-            _count(self.n_alternatives, f"{where} « alternatives »", minimum=1),
+            _count(
+                self.n_alternatives,
+                f"{where} « alternatives »",
+                minimum=1,
+                maximum=MAX_ALTERNATIVES,
+            ),
         )
 
     def as_kwargs(self) -> dict[str, Any]:
@@ -213,18 +263,30 @@ class RobustnessSettings:
 
     def __post_init__(self) -> None:
         where = "Robustesse : champ"
-        n = _count(self.n_draws, f"{where} « tirages »", minimum=1)
+        n = _count(
+            self.n_draws, f"{where} « tirages »", minimum=MIN_DRAWS, maximum=MAX_DRAWS
+        )
         object.__setattr__(self, "n_draws", n)
-        if not _is_number(self.concentration) or self.concentration <= 0:
-            raise ValueError(
-                f"{where} « concentration » : nombre > 0 attendu "
+        if (
+            not _is_number(self.concentration)
+            or not MIN_CONCENTRATION <= self.concentration <= MAX_CONCENTRATION
+        ):
+            raise InputError(
+                f"{where} « concentration » : nombre de "
+                f"{str(MIN_CONCENTRATION).replace('.', ',')} à "
+                f"{_int_fr(int(MAX_CONCENTRATION))} attendu "
                 f"(reçu {self.concentration!r})."
             )
         object.__setattr__(self, "concentration", float(self.concentration))
         object.__setattr__(
-            self, "seed", _count(self.seed, f"{where} « graine »", minimum=0)
+            self,
+            "seed",
+            _count(self.seed, f"{where} « graine »", minimum=0, maximum=MAX_SEED),
         )
         k = _count(
-            self.n_draws_attribution, f"{where} « tirages_attribution »", minimum=0
+            self.n_draws_attribution,
+            f"{where} « tirages_attribution »",
+            minimum=0,
+            maximum=MAX_DRAWS_ATTRIBUTION,
         )
         object.__setattr__(self, "n_draws_attribution", min(k, n))

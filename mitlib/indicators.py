@@ -12,6 +12,8 @@ over communes.
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from collections.abc import Iterable
 
@@ -20,13 +22,16 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from mitlib.errors import OptionError
 from mitlib.schemas import ACTOR_CATEGORIES, SUPPORT_CATEGORIES, THEMES
 from mitlib.territory import LAMBERT93, Territory
 from mitlib.text import fold
 
 __all__ = [
     "DEFAULT_THRESHOLD_KM",
+    "MAX_THRESHOLD_KM",
     "aggregate",
+    "check_threshold_km",
     "commune_indicators",
     "count_by_commune",
     "coverage_matrix",
@@ -37,6 +42,40 @@ __all__ = [
 
 #: Default distance beyond which a commune is a "zone blanche" of support.
 DEFAULT_THRESHOLD_KM = 10.0
+#: Largest accepted threshold: beyond it no commune of a French territory is a
+#: zone blanche, which says nothing.
+MAX_THRESHOLD_KM = 200.0
+
+
+def check_threshold_km(value: object, name: str = "threshold_km") -> float:
+    """The zone blanche threshold as a float, or a French :class:`OptionError`.
+
+    A finite number of kilometres, > 0 and at most :data:`MAX_THRESHOLD_KM`
+    (a negative or NaN threshold would make every commune a zone blanche).
+
+    Examples
+    --------
+    >>> check_threshold_km(12)
+    12.0
+    >>> check_threshold_km(-5, "--seuil-km")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mitlib.errors.OptionError: --seuil-km : -5 n'est pas accepté ...
+    """
+    ok = (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 < value <= MAX_THRESHOLD_KM
+    )
+    if not ok:
+        raise OptionError(
+            f"{name} : {value!r} n'est pas accepté comme seuil de zone blanche : "
+            f"nombre de kilomètres supérieur à 0 et au plus {MAX_THRESHOLD_KM:g} "
+            f"attendu (défaut : {DEFAULT_THRESHOLD_KM:g})."
+        )
+    return float(value)
+
 
 # Perimeters (schemas.PERIMETERS) wider than an EPCI: such an actor covers every EPCI.
 _WIDE_PERIMETERS = {"Pays", "département", "région"}
@@ -162,8 +201,14 @@ def commune_indicators(
         Actor categories that count for distances and zones blanches.
     threshold_km : float
         A commune whose town hall is farther than this from any support actor
-        is a zone blanche.
+        is a zone blanche: > 0 and at most :data:`MAX_THRESHOLD_KM`.
+
+    Raises
+    ------
+    mitlib.errors.OptionError
+        When ``threshold_km`` is out of range.
     """
+    threshold_km = check_threshold_km(threshold_km)
     empty = gpd.GeoDataFrame({"code_insee": []}, geometry=[], crs="EPSG:4326")
     locaux = empty if locaux is None else locaux
     acteurs = empty.assign(categorie=[], themes=[]) if acteurs is None else acteurs
@@ -235,7 +280,7 @@ def aggregate(indicators: pd.DataFrame, *, by: str = "epci") -> pd.DataFrame:
     elif by == "territoire":
         keys = pd.Series("territoire", index=df.index)
     else:
-        raise ValueError(
+        raise OptionError(
             f"Agrégation inconnue : {by!r}. Valeurs possibles : epci, territoire"
         )
     sums = [

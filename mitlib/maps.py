@@ -314,7 +314,8 @@ def _public_fields(table: str) -> tuple[list[str], list[tuple[str, str, str]]]:
     """Escaped popup labels and the (column, kind, unit) to fill them."""
     schema = get_schema(table)
     kinds = {f.name: f.kind for f in schema.fields}
-    fields = [f for f in _FIELDS[table] if f[0] not in schema.private_columns]
+    public = {*schema.public_columns, "dates"}  # dates: made from public dates
+    fields = [f for f in _FIELDS[table] if f[0] in public]
     labels = [_esc(label) for _, label, _ in fields]
     return labels, [(col, kinds.get(col, "texte"), unit) for col, _, unit in fields]
 
@@ -765,7 +766,7 @@ def add_premises_layer(
     Popups list the public columns of the ``locaux`` table; the owner's
     contact is never shown.
     """
-    data = get_schema("locaux").drop_private(locaux)
+    data = get_schema("locaux").public_frame(locaux)
     labels, fields = _public_fields("locaux")
 
     def properties(r: Mapping) -> dict:
@@ -813,7 +814,7 @@ def add_actors_layer(
     fictional : bool
         Show the fictional-data banner (also when ``acteurs.attrs["fictif"]``).
     """
-    data = get_schema("acteurs").drop_private(acteurs)
+    data = get_schema("acteurs").public_frame(acteurs)
     known = list(ACTOR_CATEGORIES)
     present = data["categorie"].dropna().astype(str).unique().tolist()
     everything = known + sorted(c for c in present if c not in known)
@@ -855,7 +856,7 @@ def add_events_layer(
     fictional: bool = False,
 ) -> folium.Map:
     """Local events (fairs, markets, salons…) as purple circles."""
-    data = get_schema("evenements").drop_private(evenements)
+    data = get_schema("evenements").public_frame(evenements)
     labels, fields = _public_fields("evenements")
 
     def properties(r: Mapping) -> dict:

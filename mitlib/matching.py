@@ -85,6 +85,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from mitlib.errors import InputError, MitError, OptionError
 from mitlib.text import fold
 
 __all__ = ["MODES", "Assignment", "InfeasibleError", "assign", "greedy_assign"]
@@ -125,15 +126,21 @@ _INTEGRALITY_TOLERANCE = 1e-6
 _MIN_STAGE_SECONDS = 0.05
 
 
-class InfeasibleError(ValueError):
+class InfeasibleError(MitError, ValueError):
     """No assignment satisfies the constraints; ``diagnostics`` says why (French).
+
+    The ``mit`` command exits with code 1 (done, but something could not be
+    placed), as it does when :func:`mitlib.pairing.run_pairing` reports an
+    infeasible marathon.
 
     Examples
     --------
     >>> err = InfeasibleError(["Le projet P1 n'a aucun coach possible."])
-    >>> err.diagnostics
-    ["Le projet P1 n'a aucun coach possible."]
+    >>> err.diagnostics, err.exit_code
+    (["Le projet P1 n'a aucun coach possible."], 1)
     """
+
+    exit_code = 1
 
     def __init__(self, diagnostics: list[str]) -> None:
         self.diagnostics = list(diagnostics)
@@ -231,7 +238,7 @@ def _per_project(value: int | tuple[int, int]) -> tuple[int, int]:
         and 0 <= pair[0] <= pair[1]
     )
     if not ok:
-        raise ValueError(
+        raise OptionError(
             "per_project doit être un entier ou un couple (minimum, maximum) "
             f"d'entiers avec 0 ≤ minimum ≤ maximum : {value!r}."
         )
@@ -244,7 +251,7 @@ def _as_int(value: object, what: str) -> int:
     except (TypeError, ValueError):
         number = math.nan
     if not (math.isfinite(number) and number.is_integer() and number >= 0):
-        raise ValueError(f"{what} doit être un entier positif ou nul : {value!r}.")
+        raise OptionError(f"{what} doit être un entier positif ou nul : {value!r}.")
     return int(number)
 
 
@@ -252,7 +259,7 @@ def _mapping(values: object, what: str) -> dict:
     if isinstance(values, pd.Series):
         if values.index.has_duplicates:
             dup = _names(values.index[values.index.duplicated()].unique())
-            raise ValueError(f"Identifiants en double dans {what} : {dup}.")
+            raise InputError(f"Identifiants en double dans {what} : {dup}.")
         return dict(values.items())
     if isinstance(values, Mapping):
         return dict(values)
@@ -293,16 +300,16 @@ def _pairs(values: Iterable, what: str, p_index: dict, c_index: dict) -> set:
         try:
             p, c = item
         except (TypeError, ValueError):
-            raise ValueError(
+            raise OptionError(
                 f"{what} : chaque binôme doit être un couple (projet, coach) : "
                 f"{item!r}."
             ) from None
         if p not in p_index:
-            raise ValueError(
+            raise OptionError(
                 f"{what} : projet inconnu « {p} » dans le binôme ({p}, {c})."
             )
         if c not in c_index:
-            raise ValueError(
+            raise OptionError(
                 f"{what} : coach inconnu « {c} » dans le binôme ({p}, {c})."
             )
         out.add((p_index[p], c_index[c]))
@@ -325,15 +332,15 @@ def _instance(
     for axis, what in ((affinity.index, "projets"), (affinity.columns, "coachs")):
         if axis.has_duplicates:
             dup = _names(axis[axis.duplicated()].unique())
-            raise ValueError(f"Identifiants de {what} en double : {dup}.")
+            raise InputError(f"Identifiants de {what} en double : {dup}.")
     projects = sorted(affinity.index, key=_sort_key)
     coaches = sorted(affinity.columns, key=_sort_key)
     try:
         scores = affinity.loc[projects, coaches].to_numpy(dtype=float)
     except (TypeError, ValueError):
-        raise ValueError("Les affinités doivent être des nombres.") from None
+        raise InputError("Les affinités doivent être des nombres.") from None
     if not np.isfinite(scores).all():
-        raise ValueError("Affinités manquantes ou infinies : complétez le tableau.")
+        raise InputError("Affinités manquantes ou infinies : complétez le tableau.")
     lo, hi = _per_project(per_project)
     p_index = {p: i for i, p in enumerate(projects)}
     c_index = {c: j for j, c in enumerate(coaches)}
@@ -344,7 +351,7 @@ def _instance(
         caps = _mapping(capacity, "capacity")
         missing = [c for c in coaches if c not in caps]
         if missing:
-            raise ValueError(f"Capacité manquante pour les coachs : {_names(missing)}.")
+            raise InputError(f"Capacité manquante pour les coachs : {_names(missing)}.")
         cap = np.array([_as_int(caps[c], f"La capacité de {c}") for c in coaches])
 
     banned = _pairs(forbidden, "Binômes interdits", p_index, c_index)
@@ -364,11 +371,11 @@ def _instance(
     quota_map: dict = {}
     if quotas:
         if coach_types is None:
-            raise ValueError("Des quotas sont demandés : fournissez coach_types.")
+            raise OptionError("Des quotas sont demandés : fournissez coach_types.")
         for label, q in dict(quotas).items():
             key = fold(label)
             if not key:
-                raise ValueError(f"Type de coach vide dans les quotas : {label!r}.")
+                raise OptionError(f"Type de coach vide dans les quotas : {label!r}.")
             q = _as_int(q, f"Le quota « {label} »")
             if q > 0:
                 quota_map[key] = (str(label), q)
@@ -378,7 +385,7 @@ def _instance(
 
     needs = offers = None
     if (project_needs is None) != (coach_domains is None):
-        raise ValueError(
+        raise OptionError(
             "Pour couvrir les domaines, fournissez à la fois project_needs "
             "et coach_domains."
         )
@@ -440,7 +447,15 @@ def _diagnose(inst: _Instance) -> list[str]:
         )
     need = n_p * inst.lo
     supply = int(inst.cap.sum())
-    if supply < need:
+    all_zero = need > 0 and supply == 0
+    if all_zero:
+        msgs.append(
+            f"Tous les coachs ({len(inst.coaches)}) ont une capacité de 0 (colonne "
+            f"capacite_max) : aucun projet ne peut recevoir de coach, alors que "
+            f"{n_p} projets × {inst.lo} = {need} places sont nécessaires. "
+            "Indiquez pour chaque coach le nombre de projets qu'il peut suivre."
+        )
+    elif supply < need:
         msgs.append(
             f"Capacité totale des coachs ({supply}) inférieure au besoin minimal "
             f"({n_p} projets × {inst.lo} = {need}) : ajoutez {need - supply} "
@@ -449,15 +464,24 @@ def _diagnose(inst: _Instance) -> list[str]:
         )
     usable = inst.allowed & (inst.cap > 0)[None, :]
     possible = usable.sum(axis=1)
-    for i in np.flatnonzero(possible < inst.lo):
-        n = int(possible[i])
+    not_excluded = inst.allowed.sum(axis=1)
+    for i in [] if all_zero else np.flatnonzero(possible < inst.lo):
+        n, free = int(possible[i]), int(not_excluded[i])
         what = (
             "aucun coach possible"
             if n == 0
             else ("qu'un coach possible" if n == 1 else f"que {n} coachs possibles")
         )
+        causes = []
+        if free < len(inst.coaches):
+            causes.append("conflits/organisation")
+        if free > n:
+            causes.append(
+                f"{free - n} coach{'s' if free - n > 1 else ''} non exclu"
+                f"{'s' if free - n > 1 else ''} mais de capacité 0"
+            )
         msgs.append(
-            f"Le projet {inst.projects[i]} n'a {what} (conflits/organisation) "
+            f"Le projet {inst.projects[i]} n'a {what} ({' ; '.join(causes)}) "
             f"pour un minimum de {inst.lo}."
         )
     for key, (label, q) in inst.quotas.items():
@@ -1132,7 +1156,7 @@ def assign(
     """
     key = fold(mode) if isinstance(mode, str) else None
     if key not in MODES:
-        raise ValueError(
+        raise OptionError(
             f"Mode inconnu « {mode} » : modes possibles : "
             + ", ".join(sorted(MODES))
             + "."
@@ -1140,7 +1164,7 @@ def assign(
     if time_limit is not None and not (
         isinstance(time_limit, numbers.Real) and time_limit > 0
     ):
-        raise ValueError(
+        raise OptionError(
             f"time_limit doit être un nombre de secondes > 0 : {time_limit!r}."
         )
     inst = _instance(

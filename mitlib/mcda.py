@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from mitlib.errors import InputError, OptionError
+
 __all__ = [
     "AGGREGATIONS",
     "NORMALIZATIONS",
@@ -102,7 +104,7 @@ class Direction(Enum):
             if key in _DIRECTION_ALIASES:
                 return _DIRECTION_ALIASES[key]
         valid = ", ".join(f"« {a} »" for a in _DIRECTION_ALIASES)
-        raise ValueError(
+        raise OptionError(
             f"Sens de critère inconnu : {alias!r}. Valeurs possibles : {valid}."
         )
 
@@ -211,7 +213,7 @@ def normalize_max(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     if x.shape[0] == 0:
         return x.copy()
     if (x < 0).any():
-        raise ValueError(
+        raise InputError(
             "la normalisation « max » exige des valeurs positives ou nulles."
         )
     hi = x.max(axis=0)
@@ -219,7 +221,7 @@ def normalize_max(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     all_zero = hi == 0
     bad = ~maximize & (lo == 0) & ~all_zero
     if bad.any():
-        raise ValueError(
+        raise InputError(
             "la normalisation « max » d'un critère à minimiser (min / x) exige des "
             "valeurs strictement positives ; utilisez « minmax »."
         )
@@ -258,7 +260,7 @@ def normalize_vector(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     if x.shape[0] == 0:
         return x.copy()
     if (x < 0).any():
-        raise ValueError(
+        raise InputError(
             "la normalisation « vector » exige des valeurs positives ou nulles."
         )
     norm = np.sqrt((x**2).sum(axis=0))
@@ -277,9 +279,9 @@ NORMALIZATIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 
 def _check_method(name: object, registry: Mapping[str, Any], what: str) -> str:
-    if name not in registry:
+    if not isinstance(name, str) or name not in registry:
         valid = ", ".join(f"« {k} »" for k in registry)
-        raise ValueError(f"{what} inconnue : {name!r}. Valeurs possibles : {valid}.")
+        raise OptionError(f"{what} inconnue : {name!r}. Valeurs possibles : {valid}.")
     return str(name)
 
 
@@ -287,13 +289,13 @@ def _as_matrix(matrix: Any) -> np.ndarray:
     try:
         x = np.asarray(matrix, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError("La matrice des critères doit être numérique.") from exc
+        raise InputError("La matrice des critères doit être numérique.") from exc
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2:
-        raise ValueError("La matrice des critères doit avoir deux dimensions.")
+        raise OptionError("La matrice des critères doit avoir deux dimensions.")
     if not np.isfinite(x).all():
-        raise ValueError(
+        raise InputError(
             "La matrice des critères contient des valeurs manquantes ou infinies."
         )
     return x
@@ -302,7 +304,7 @@ def _as_matrix(matrix: Any) -> np.ndarray:
 def _maximize_mask(directions: Iterable[str | Direction], m: int) -> np.ndarray:
     dirs = [Direction.from_alias(d) for d in directions]
     if len(dirs) != m:
-        raise ValueError(
+        raise OptionError(
             f"Le nombre de sens ({len(dirs)}) ne correspond pas "
             f"au nombre de critères ({m})."
         )
@@ -344,7 +346,7 @@ def normalize(
     >>> normalize([[1]], ["max"], method="z")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Normalisation inconnue : 'z'. Valeurs possibles : « minmax », ...
+    mitlib.errors.OptionError: Normalisation inconnue : 'z'. Valeurs possibles : ...
     """
     fn = NORMALIZATIONS[_check_method(method, NORMALIZATIONS, "Normalisation")]
     x = _as_matrix(matrix)
@@ -361,21 +363,21 @@ def normalize_weights(weights: Any) -> np.ndarray:
     >>> normalize_weights([0, 0])
     Traceback (most recent call last):
     ...
-    ValueError: Les poids ne peuvent pas être tous nuls.
+    mitlib.errors.OptionError: Les poids ne peuvent pas être tous nuls.
     """
     try:
         w = np.asarray(weights, dtype=float).ravel()
     except (TypeError, ValueError) as exc:
-        raise ValueError("Les poids doivent être des nombres.") from exc
+        raise OptionError("Les poids doivent être des nombres.") from exc
     if w.size == 0:
-        raise ValueError("Aucun poids fourni.")
+        raise OptionError("Aucun poids fourni.")
     if not np.isfinite(w).all():
-        raise ValueError("Les poids doivent être des nombres finis.")
+        raise OptionError("Les poids doivent être des nombres finis.")
     if (w < 0).any():
-        raise ValueError("Les poids doivent être positifs ou nuls.")
+        raise OptionError("Les poids doivent être positifs ou nuls.")
     total = w.sum()
     if total == 0:
-        raise ValueError("Les poids ne peuvent pas être tous nuls.")
+        raise OptionError("Les poids ne peuvent pas être tous nuls.")
     return w / total
 
 
@@ -405,7 +407,7 @@ def weighted_sum(norm_matrix: Any, weights: Any) -> np.ndarray:
     x = _as_matrix(norm_matrix)
     w = normalize_weights(weights)
     if w.size != x.shape[1]:
-        raise ValueError(
+        raise OptionError(
             f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
             f"critères ({x.shape[1]})."
         )
@@ -462,7 +464,7 @@ def topsis(
     maximize = _maximize_mask(directions, x.shape[1])
     w = normalize_weights(weights)
     if w.size != x.shape[1]:
-        raise ValueError(
+        raise OptionError(
             f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
             f"critères ({x.shape[1]})."
         )
@@ -529,14 +531,14 @@ def aggregate(
     >>> aggregate([[1]], [1], ["max"], method="moyenne")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Méthode d'agrégation inconnue : 'moyenne'. Valeurs possibles : ...
+    mitlib.errors.OptionError: Méthode d'agrégation inconnue : 'moyenne'. ...
     """
     fn = AGGREGATIONS[_check_method(method, AGGREGATIONS, "Méthode d'agrégation")]
     x = _as_matrix(matrix)
     maximize = _maximize_mask(directions, x.shape[1])
     w = normalize_weights(weights)
     if w.size != x.shape[1]:
-        raise ValueError(
+        raise OptionError(
             f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
             f"critères ({x.shape[1]})."
         )
@@ -546,5 +548,5 @@ def aggregate(
         else list(normalisation)
     )
     if len(methods) != x.shape[1]:
-        raise ValueError("Il faut une normalisation par critère.")
+        raise OptionError("Il faut une normalisation par critère.")
     return fn(x, w, maximize, methods)

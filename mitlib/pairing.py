@@ -36,8 +36,8 @@ holds a date: two runs on the same files give byte-identical files.
 
 from __future__ import annotations
 
-import hashlib
 import math
+import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,15 +47,15 @@ import numpy as np
 import pandas as pd
 
 from mitlib.affinity import AffinityModel, affinity_from_table
+from mitlib.errors import InputError, OptionError
 from mitlib.io import (
     LoadResult,
-    TableError,
     example_path,
     load_table,
     read_raw,
-    write_csv,
 )
 from mitlib.matching import MODES, Assignment, InfeasibleError, assign
+from mitlib.outputs import inside, safe_name, safe_names
 from mitlib.printable import (
     FICTIONAL_BANNER,
     INTERNAL_NOTICE,
@@ -64,6 +64,7 @@ from mitlib.printable import (
     esc,
 )
 from mitlib.text import fold, format_fr
+from mitlib.writers import write_csv, write_xlsx
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -95,6 +96,8 @@ __all__ = [
 
 #: Capacity of a coach whose ``capacite_max`` is blank (projects per marathon).
 DEFAULT_CAPACITY = 2
+#: Most coaches one project can receive (``per_project``, ``--par-projet``).
+MAX_PER_PROJECT = 20
 #: Value of the ``avertissement`` column of outputs built from the sample.
 FICTIONAL_COLUMN = "DONNÉES FICTIVES"
 
@@ -201,12 +204,23 @@ def _read_affinities(path: Path) -> pd.DataFrame:
     raw = raw.rename(columns=rename)
     missing = [c for c in ("id_projet", "id_coach", "affinite") if c not in raw]
     if missing:
-        raise TableError(
+        raise InputError(
             f"{path.name} : colonne(s) obligatoire(s) absente(s) : "
             f"{', '.join(missing)} (attendu : id_projet, id_coach, affinite)."
         )
     out = raw[["id_projet", "id_coach", "affinite"]].copy()
-    out.insert(0, "ligne", out.index + 2)
+    # the line a text editor (or the spreadsheet) shows for each row
+    out.insert(0, "ligne", raw.attrs.get("lignes", list(out.index + 2)))
+    first: dict[tuple[str, str], int] = {}
+    for row in out.itertuples():
+        pair = (str(row.id_projet).strip(), str(row.id_coach).strip())
+        if pair in first:
+            raise InputError(
+                f"{path.name}, ligne {row.ligne} : le binôme {pair[0]} – {pair[1]} "
+                f"figure déjà ligne {first[pair]} ; gardez une seule affinité par "
+                "binôme."
+            )
+        first[pair] = row.ligne
     return out
 
 
@@ -232,9 +246,12 @@ def load_pairing_inputs(
 
     Raises
     ------
-    TableError
-        When a file cannot be read at all, or the affinity table names an
-        unknown project or coach (French message with the line).
+    mitlib.io.TableError
+        When a file cannot be read at all.
+    mitlib.errors.InputError
+        When the affinity table lacks a column, names an unknown project or
+        coach, or holds a value that is not a number in [0, 1] (French
+        message with the file, the line and the column).
     """
     if territory is None:
         from mitlib.territory import load_territory
@@ -258,12 +275,12 @@ def load_pairing_inputs(
         known_coaches = set(coach_res.data["id"].map(_text))
         for row in table.itertuples():
             if row.id_projet.strip() not in known_projects:
-                raise TableError(
+                raise InputError(
                     f"{path.name}, ligne {row.ligne}, colonne id_projet : projet "
                     f"« {row.id_projet} » absent de la table des projets."
                 )
             if row.id_coach.strip() not in known_coaches:
-                raise TableError(
+                raise InputError(
                     f"{path.name}, ligne {row.ligne}, colonne id_coach : coach "
                     f"« {row.id_coach} » absent de la table des coachs."
                 )
@@ -272,7 +289,7 @@ def load_pairing_inputs(
             except ValueError:
                 value = math.nan
             if not 0.0 <= value <= 1.0:  # also empty cells and NaN
-                raise TableError(
+                raise InputError(
                     f"{path.name}, ligne {row.ligne}, colonne affinite : "
                     f"« {_text(row.affinite)} » n'est pas un nombre entre 0 et 1."
                 )
@@ -284,29 +301,87 @@ def load_pairing_inputs(
 def parse_per_project(text: str | int | tuple[int, int]) -> tuple[int, int]:
     """``"3"`` → (3, 3), ``"2:4"`` → (2, 4) (French error otherwise).
 
+    The minimum is at least 1, the maximum at least the minimum and at most
+    :data:`MAX_PER_PROJECT`.
+
+    Raises
+    ------
+    mitlib.errors.OptionError
+        French message with the accepted range.
+
     Examples
     --------
     >>> parse_per_project("2:4"), parse_per_project(3)
     ((2, 4), (3, 3))
+    >>> parse_per_project("0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mitlib.errors.OptionError: Nombre de coachs par projet « 0 » : le minimum ...
     """
-    if isinstance(text, tuple):
-        return int(text[0]), int(text[1])
-    if isinstance(text, int):
-        return text, text
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[:\-]\s*(\d+)\s*)?", str(text))
-    if not match:
-        raise ValueError(
-            f"Nombre de coachs par projet illisible : « {text} » "
-            "(attendu MIN ou MIN:MAX, par exemple 3 ou 2:4)."
+    accepted = (
+        f"attendu MIN ou MIN:MAX, entiers avec 1 ≤ MIN ≤ MAX ≤ {MAX_PER_PROJECT}, "
+        "par exemple 3 ou 2:4"
+    )
+    if isinstance(text, tuple | list) and len(text) == 2:
+        lo, hi = text
+    elif isinstance(text, numbers.Integral) and not isinstance(text, bool):
+        lo = hi = text
+    else:
+        match = re.fullmatch(r"\s*(\d+)\s*(?:[:\-]\s*(\d+)\s*)?", str(text))
+        if not match:
+            raise OptionError(
+                f"Nombre de coachs par projet illisible : « {text} » ({accepted})."
+            )
+        lo = int(match.group(1))
+        hi = int(match.group(2)) if match.group(2) else lo
+    shown = text if isinstance(text, str) else f"{lo}:{hi}"
+    if not all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (lo, hi)
+    ):
+        raise OptionError(
+            f"Nombre de coachs par projet illisible : « {text} » ({accepted})."
         )
-    lo = int(match.group(1))
-    hi = int(match.group(2)) if match.group(2) else lo
+    if lo < 1:
+        raise OptionError(
+            f"Nombre de coachs par projet « {shown} » : le minimum doit valoir au "
+            f"moins 1 ({accepted})."
+        )
     if hi < lo:
-        raise ValueError(
-            f"Nombre de coachs par projet : le maximum ({hi}) est inférieur au "
-            f"minimum ({lo})."
+        raise OptionError(
+            f"Nombre de coachs par projet « {shown} » : le maximum ({hi}) est "
+            f"inférieur au minimum ({lo}) ({accepted})."
         )
-    return lo, hi
+    if hi > MAX_PER_PROJECT:
+        raise OptionError(
+            f"Nombre de coachs par projet « {shown} » : au plus {MAX_PER_PROJECT} "
+            f"coachs par projet ({accepted})."
+        )
+    return int(lo), int(hi)
+
+
+def _examples(ids: Iterable[object], n: int = 5) -> str:
+    """The first ``n`` ids, then « … »."""
+    ids = [str(i) for i in ids]
+    return ", ".join(ids[:n]) + (", …" if len(ids) > n else "") if ids else "aucun"
+
+
+def _no_affinity_message(
+    inputs: PairingInputs,
+    marathon: str,
+    projects: pd.DataFrame,
+    coaches: pd.DataFrame,
+) -> str:
+    """French message: the affinity table holds no pair of this marathon."""
+    name = inputs.affinity_path.name if inputs.affinity_path else "affinités"
+    n = len(inputs.affinity_table)
+    return (
+        f"{name} : aucune des {n} lignes ne concerne un binôme du marathon "
+        f"{marathon} (un de ses projets avec un de ses coachs disponibles) ; "
+        "toutes ses affinités vaudraient 0. Identifiants attendus, par exemple "
+        f"id_projet : {_examples(projects.index)} ; id_coach : "
+        f"{_examples(coaches.index)}. Vérifiez le fichier, ou choisissez son "
+        "marathon avec --marathon."
+    )
 
 
 def parse_pair(text: str) -> tuple[str, str]:
@@ -319,8 +394,9 @@ def parse_pair(text: str) -> tuple[str, str]:
     """
     project, sep, coach = str(text).rpartition(":")
     if not sep or not project.strip() or not coach.strip():
-        raise ValueError(
-            f"Binôme imposé illisible : « {text} » (attendu PROJET:COACH)."
+        raise OptionError(
+            f"Binôme imposé illisible : « {text} » (attendu PROJET:COACH, par "
+            "exemple M1-P01:K-004)."
         )
     return project.strip(), coach.strip()
 
@@ -388,9 +464,10 @@ def prepare_marathon(inputs: PairingInputs, marathon: str) -> MarathonData:
     projects = inputs.projects[inputs.projects["marathon"].map(_text) == marathon]
     if projects.empty:
         known = ", ".join(inputs.marathons()) or "aucun"
-        raise ValueError(
+        raise OptionError(
             f"Aucun projet pour le marathon « {marathon} » dans "
-            f"{inputs.projets.path.name} (marathons : {known})."
+            f"{inputs.projets.path.name} (colonne marathon) : marathon inconnu. "
+            f"Marathons connus : {known}."
         )
     key = fold(marathon)
     available = inputs.coaches["marathons"].map(
@@ -442,6 +519,8 @@ def prepare_marathon(inputs: PairingInputs, marathon: str) -> MarathonData:
         keep = table["id_projet"].str.strip().isin(projects.index) & table[
             "id_coach"
         ].str.strip().isin(coaches.index)
+        if not keep.any() and not coaches.empty:
+            raise InputError(_no_affinity_message(inputs, marathon, projects, coaches))
         affinity = affinity_from_table(table[keep], projects.index, coaches.index)
         source, affinity_file = "tableau", inputs.affinity_path.name
     else:
@@ -553,12 +632,21 @@ def solve_marathon(
     lo_hi = parse_per_project(per_project)
     key = fold(mode) if isinstance(mode, str) else None
     if key not in MODES:
-        raise ValueError(f"Mode inconnu « {mode} » : total ou equitable.")
+        raise OptionError(f"Mode inconnu « {mode} » : total ou equitable.")
     capacity = data.capacity.copy()
     for cid, value in (capacities or {}).items():
         if cid not in capacity.index:
-            raise ValueError(
+            raise OptionError(
                 f"Coach « {cid} » non disponible pour le marathon {data.marathon}."
+            )
+        if (
+            not isinstance(value, numbers.Integral)
+            or isinstance(value, bool)
+            or value < 0
+        ):
+            raise OptionError(
+                f"Capacité du coach « {cid} » : entier positif ou nul attendu "
+                f"(reçu {value!r})."
             )
         capacity[cid] = int(value)
     forced = [(str(p), str(c)) for p, c in forced]
@@ -574,9 +662,10 @@ def solve_marathon(
         return result
     for p, c in forced:
         if p not in data.projects.index or c not in data.coaches.index:
-            raise ValueError(
+            raise OptionError(
                 f"Binôme imposé ({p}, {c}) : le projet ou le coach ne fait pas "
-                f"partie du marathon {data.marathon}."
+                f"partie du marathon {data.marathon} (coachs disponibles : "
+                f"{_examples(data.coaches.index)})."
             )
     try:
         result.assignment = assign(
@@ -626,7 +715,8 @@ class PairingResult:
         for mp in self.pairings:
             if mp.marathon == marathon:
                 return mp
-        raise KeyError(f"Marathon inconnu : {marathon}")
+        known = ", ".join(mp.marathon for mp in self.pairings) or "aucun"
+        raise OptionError(f"Marathon inconnu : {marathon}. Marathons : {known}.")
 
 
 def run_pairing(
@@ -668,7 +758,10 @@ def run_pairing(
     )
     for p, _ in forced:
         if p not in project_marathon:
-            raise ValueError(f"Binôme imposé : projet inconnu « {p} ».")
+            raise OptionError(
+                f"Binôme imposé : projet inconnu « {p} » (projets de "
+                f"{inputs.projets.path.name} : {_examples(project_marathon)})."
+            )
     pairings = []
     for m in wanted:
         data = prepare_marathon(inputs, m)
@@ -835,16 +928,8 @@ _CSS = (
 )
 
 
-def _file_id(value: str) -> str:
-    """An id as a safe file-name part (a hash suffix when it had to change)."""
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", value).strip("_") or "x"
-    if safe != value:
-        safe += "_" + hashlib.sha1(value.encode()).hexdigest()[:6]
-    return safe
-
-
 def _sheet_path(mp: MarathonPairing, kind: str, ident: str) -> str:
-    return f"{_file_id(mp.marathon)}/{kind}_{_file_id(ident)}.html"
+    return f"{safe_name(mp.marathon)}/{kind}_{safe_name(ident)}.html"
 
 
 def _page(title: str, body: str, mp_or_result, public: bool, provenance) -> str:
@@ -895,7 +980,9 @@ def project_sheet(
     """
     data = mp.data
     if project_id not in data.projects.index:
-        raise KeyError(f"Projet inconnu pour le marathon {mp.marathon} : {project_id}")
+        raise OptionError(
+            f"Projet inconnu pour le marathon {mp.marathon} : {project_id}"
+        )
     p = data.projects.loc[project_id]
     head = (
         f"<header><h1>Projet — {_esc(p['titre'])}</h1>"
@@ -970,7 +1057,7 @@ def coach_sheet(
     """Printable HTML sheet of one coach for one marathon: its projects and why."""
     data = mp.data
     if coach_id not in data.coaches.index:
-        raise KeyError(f"Coach inconnu pour le marathon {mp.marathon} : {coach_id}")
+        raise OptionError(f"Coach inconnu pour le marathon {mp.marathon} : {coach_id}")
     c = data.coaches.loc[coach_id]
     who = _esc(coach_id) if public else f"{_esc(c['nom'])} ({_esc(coach_id)})"
     body = (
@@ -1111,10 +1198,17 @@ def write_pairing_outputs(
         in ``affinites.csv`` and sheets that show the diagnosis; it has no
         rows in ``binomes.csv``, ``charges.csv`` and ``couverture.csv``.
     """
-    from mitlib.provenance import stable_xlsx
-
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    # two ids sharing a file name are refused before anything is written
+    projets = result.inputs.projets.path.name
+    coachs = result.inputs.coachs.path.name
+    safe_names(
+        (mp.marathon for mp in result.pairings), where=f"{projets}, colonne marathon"
+    )
+    for mp in result.pairings:
+        safe_names(mp.data.projects.index, where=f"{projets}, colonne id")
+        safe_names(mp.data.coaches.index, where=f"{coachs}, colonne id")
     provenance = result.inputs.provenance()
     if result.fictional:
         provenance.append(("avertissement", "DONNÉES FICTIVES : jeu d'exemple mitlib."))
@@ -1138,11 +1232,7 @@ def write_pairing_outputs(
         "messages": _messages(result, public),
         "provenance": prov,
     }
-    xlsx = out / "binomes.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name, index=False)
-    written.append(stable_xlsx(xlsx))
+    written.append(write_xlsx(sheets, out / "binomes.xlsx"))
 
     folder = out / "fiches"
     folder.mkdir(exist_ok=True)
@@ -1153,7 +1243,7 @@ def write_pairing_outputs(
     written.append(index)
     for mp in result.pairings:
         for pid in mp.data.projects.index:
-            path = folder / _sheet_path(mp, "projet", pid)
+            path = inside(folder, _sheet_path(mp, "projet", pid))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(
                 project_sheet(mp, pid, public=public, provenance=provenance),
@@ -1161,7 +1251,7 @@ def write_pairing_outputs(
             )
             written.append(path)
         for cid in mp.data.coaches.index:
-            path = folder / _sheet_path(mp, "coach", cid)
+            path = inside(folder, _sheet_path(mp, "coach", cid))
             path.write_text(
                 coach_sheet(mp, cid, public=public, provenance=provenance),
                 encoding="utf-8",

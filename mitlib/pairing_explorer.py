@@ -343,6 +343,8 @@ class PairingExplorer:
         self.comparison_output = widgets.Output()
         self.pairs_output = widgets.Output()
         self.loads_output = widgets.Output()
+        # filled only once shown: no Output-widget traffic in a static export
+        self._shown = False
         self._hold = False
         self.marathon.observe(self._on_marathon, names="value")
         for w in (self.per_project, self.mode):
@@ -439,6 +441,12 @@ class PairingExplorer:
                 f"Affectation impossible</b><ul>{items}</ul>"
             )
         self.status.value = text
+        if self._shown:
+            self._show()
+
+    def _show(self) -> None:
+        """Fill the outputs for the current solution."""
+        settings = self.settings()
         self.comparison_output.clear_output(wait=True)
         with self.comparison_output:
             display(compare_modes(self.data, forced=self.locked, **settings).round(3))
@@ -454,8 +462,11 @@ class PairingExplorer:
                 display(loads_display(self.pairing_, public=self.public))
 
     def view(self, static: bool = False):
-        """The widgets, or for a static export the current tables as HTML."""
+        """The widgets (outputs filled from the first call on), or for a
+        static export the current tables as HTML."""
         if not static:
+            self._shown = True
+            self._show()
             return self.widget
         mp = self.pairing_
         parts = [affinity_heatmap(mp)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -14,7 +13,6 @@ __all__ = [
     "file_sha256",
     "mitlib_version",
     "reproducible_geopackage",
-    "stable_xlsx",
     "territory_facts",
 ]
 
@@ -63,39 +61,6 @@ def territory_facts(territory) -> list[tuple[str, str]]:
         ("territoire : licence", meta.get("licence", "")),
         ("population : millésime", meta.get("millesime_population", "")),
     ]
-
-
-def stable_xlsx(path: Path | str) -> Path:
-    """Rewrite an XLSX file so that it no longer depends on when it was written.
-
-    openpyxl stamps the creation time in ``docProps/core.xml`` and the time of
-    writing on every zip entry; both are replaced by :data:`FIXED_DATE`. The
-    workbook content is unchanged.
-
-    Examples
-    --------
-    >>> import tempfile, time, pandas as pd
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> for name in ("a.xlsx", "b.xlsx"):
-    ...     pd.DataFrame({"x": [1]}).to_excel(folder / name)
-    ...     _ = stable_xlsx(folder / name)
-    ...     time.sleep(1)
-    >>> (folder / "a.xlsx").read_bytes() == (folder / "b.xlsx").read_bytes()
-    True
-    """
-    path = Path(path)
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w") as dst:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                date = FIXED_DATE.encode()
-                data = _CORE_DATES.sub(rb"\g<1>" + date + rb"\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
-    return path
 
 
 def reproducible_geopackage() -> None:

@@ -7,8 +7,10 @@ Each table is declared once here, as a :class:`TableSchema` made of
   schema built by :meth:`TableSchema.pandera_schema`),
 * the blank templates (CSV and XLSX, :func:`mitlib.templates.write_templates`),
 * the documentation of the columns (:meth:`TableSchema.to_markdown`),
-* which columns are personal data and never reach a public export
-  (:attr:`TableSchema.private_columns`).
+* which columns may reach a public output: an explicit list per table
+  (:attr:`TableSchema.public_columns`, used by
+  :meth:`TableSchema.public_frame`); personal data (names, e-mails, phones:
+  :attr:`TableSchema.private_columns`) and undeclared columns never do.
 
 Column names are French and borrow the national schemas where they overlap
 (CNIG Friches: ``bati_vacance``, ``bati_etat``, ``proprio_type``; data·inclusion:
@@ -207,6 +209,17 @@ class TableSchema:
     description: str
     fields: tuple[Field, ...]
     geolocated: bool = True
+    #: Columns that may be written to a public output, named one by one.
+    public: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.public) - set(self.columns)
+        private = set(self.public) & set(self.private_columns)
+        if unknown or private:  # a mistake in this module, not the user's
+            raise AssertionError(
+                f"table {self.name} : colonnes publiques inconnues {sorted(unknown)} "
+                f"ou personnelles {sorted(private)}"
+            )
 
     @property
     def columns(self) -> list[str]:
@@ -228,16 +241,37 @@ class TableSchema:
         """Columns holding personal data."""
         return [f.name for f in self.fields if f.private]
 
-    def drop_private(self, df: pd.DataFrame) -> pd.DataFrame:
-        """A copy of ``df`` without the personal-data columns.
+    @property
+    def public_columns(self) -> list[str]:
+        """Declared public columns, then the columns mitlib derives from them
+        (:data:`DERIVED_PUBLIC`)."""
+        return [*self.public, *DERIVED_PUBLIC]
+
+    def public_frame(
+        self, df: pd.DataFrame, *, extra: tuple[str, ...] = ()
+    ) -> pd.DataFrame:
+        """A copy of ``df`` reduced to the columns that may be made public.
+
+        Only the columns named in :attr:`public_columns` (and ``extra``) are
+        kept, in ``df``'s order; personal and undeclared columns are left
+        out whatever their name. In the text columns kept, a value that looks
+        like an e-mail address or a phone number is withheld (replaced by
+        :data:`mitlib.privacy.WITHHELD`): a shifted cell must not publish a
+        contact.
 
         Examples
         --------
-        >>> df = pd.DataFrame({"id": ["L-1"], "proprio_contact": ["a@b.fr"]})
-        >>> get_schema("locaux").drop_private(df).columns.tolist()
-        ['id']
+        >>> df = pd.DataFrame({"id": ["L-1"], "adresse": ["jo@exemple.fr"],
+        ...                    "proprio_contact": ["Jo"], "email": ["jo@x.fr"]})
+        >>> get_schema("locaux").public_frame(df).to_dict("records")
+        [{'id': 'L-1', 'adresse': '(retiré : donnée personnelle probable)'}]
         """
-        return df.drop(columns=[c for c in self.private_columns if c in df.columns])
+        from mitlib.privacy import withhold_personal
+
+        allowed = set(self.public_columns) | set(extra)
+        kept = df[[c for c in df.columns if c in allowed]].copy()
+        text = [f.name for f in self.fields if f.kind in _FREE_TEXT]
+        return withhold_personal(kept, [c for c in text if c in kept.columns])
 
     def field(self, name: str) -> Field:
         """Return the field called ``name``."""
@@ -294,16 +328,29 @@ class TableSchema:
             "",
             self.description,
             "",
-            "| colonne | obligatoire | description | valeurs |",
-            "|---|---|---|---|",
+            "| colonne | obligatoire | publique | description | valeurs |",
+            "|---|---|---|---|---|",
         ]
         for f in self.fields:
             values = " \\| ".join(f.choices) if f.choices else f.kind
             desc = f.description + (" **Donnée personnelle.**" if f.private else "")
-            lines.append(
-                f"| `{f.name}` | {'oui' if f.required else 'non'} | {desc} | {values} |"
-            )
+            required = "oui" if f.required else "non"
+            public = "oui" if f.name in self.public else "non"
+            lines.append(f"| `{f.name}` | {required} | {public} | {desc} | {values} |")
         return "\n".join(lines) + "\n"
+
+
+#: Columns mitlib adds to a loaded table, public as the columns they come from.
+DERIVED_PUBLIC: tuple[str, ...] = (
+    "ligne",
+    "code_insee",
+    "epci_siren",
+    "precision",
+    "controle_position",
+    "geometry",
+)
+#: Kinds of field where a person may type anything, contacts included.
+_FREE_TEXT = ("texte", "liste")
 
 
 def _num(x: float) -> str:
@@ -401,6 +448,23 @@ LOCAUX = TableSchema(
             private=True,
         ),
     ),
+    public=(
+        "id",
+        "commune",
+        "adresse",
+        "latitude",
+        "longitude",
+        "type_local",
+        "surface_m2",
+        "loyer_mensuel",
+        "vacant_depuis",
+        "bati_vacance",
+        "bati_etat",
+        "proprio_type",
+        "disponible_marathon",
+        "source",
+        "date_maj",
+    ),
 )
 
 ACTEURS = TableSchema(
@@ -455,6 +519,24 @@ ACTEURS = TableSchema(
         _SOURCE,
         _DATE_MAJ,
     ),
+    public=(
+        "id",
+        "nom",
+        "siret",
+        "categorie",
+        "reseaux",
+        "expertise",
+        "themes",
+        "perimetre",
+        "apporte",
+        "attend",
+        "commune",
+        "adresse",
+        "latitude",
+        "longitude",
+        "source",
+        "date_maj",
+    ),
 )
 
 EVENEMENTS = TableSchema(
@@ -478,6 +560,18 @@ EVENEMENTS = TableSchema(
         _LAT,
         _LON,
         _SOURCE,
+    ),
+    public=(
+        "id",
+        "nom",
+        "type",
+        "commune",
+        "date_debut",
+        "date_fin",
+        "themes",
+        "latitude",
+        "longitude",
+        "source",
     ),
 )
 
@@ -542,6 +636,22 @@ CANDIDATURES = TableSchema(
         _SOURCE,
     ),
     geolocated=False,
+    public=(
+        "id",
+        "commune",
+        "label",
+        *(f"theme_{rank}" for rank in range(1, 6)),
+        "periodes",
+        "locaux_nb",
+        "locaux_ids",
+        "capacite_accueil",
+        "partenaires_engages",
+        "elu_referent",
+        "motivation",
+        "deja_accueilli",
+        "commentaires",
+        "source",
+    ),
 )
 
 #: Controlled vocabulary of expertise domains (coaches and project needs).
@@ -619,6 +729,7 @@ COACHS = TableSchema(
             "entier",
             "Nombre maximal de projets accompagnés par marathon.",
             minimum=0,
+            maximum=100,
             example="3",
         ),
         Field("commune", "texte", "Commune de résidence ou d'activité (libre)."),
@@ -631,6 +742,19 @@ COACHS = TableSchema(
         _SOURCE,
     ),
     geolocated=False,
+    # not public: the name and contact, the commune of residence (with the
+    # organisation it points to a person) and the declared conflicts
+    public=(
+        "id",
+        "organisation",
+        "type_coach",
+        "expertise",
+        "domaines",
+        "themes",
+        "marathons",
+        "capacite_max",
+        "source",
+    ),
 )
 
 PROJETS = TableSchema(
@@ -660,6 +784,19 @@ PROJETS = TableSchema(
         _SOURCE,
     ),
     geolocated=False,
+    public=(
+        "id",
+        "titre",
+        "description",
+        "besoins",
+        "domaines",
+        "theme",
+        "maturite",
+        "commune",
+        "marathon",
+        "organisation",
+        "source",
+    ),
 )
 
 TABLES: dict[str, TableSchema] = {
@@ -677,11 +814,13 @@ def get_schema(name: str) -> TableSchema:
     >>> get_schema("inconnue")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "Table inconnue : 'inconnue'. Tables possibles : locaux, acteurs, ..."
+    mitlib.errors.OptionError: Table inconnue : « inconnue ». Tables possibles : ...
     """
     try:
         return TABLES[name]
     except KeyError:
-        raise KeyError(
-            f"Table inconnue : {name!r}. Tables possibles : {', '.join(TABLES)}"
+        from mitlib.errors import OptionError
+
+        raise OptionError(
+            f"Table inconnue : « {name} ». Tables possibles : {', '.join(TABLES)}."
         ) from None

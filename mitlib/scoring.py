@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mitlib.errors import InputError
 from mitlib.grid import Grid
 from mitlib.mcda import AGGREGATIONS, NORMALIZATIONS, Direction, normalize_weights
 
@@ -190,10 +191,10 @@ def score(table: pd.DataFrame, grid: Grid) -> ScoreResult:
         raise TypeError("La table des candidatures doit être un DataFrame.")
     if not table.index.is_unique:
         dup = sorted({str(c) for c in table.index[table.index.duplicated()]})
-        raise ValueError(f"Candidatures en double (code_insee) : {', '.join(dup)}.")
+        raise InputError(f"Candidatures en double (code_insee) : {', '.join(dup)}.")
     missing = sorted({c.source for c in grid.criteria} - set(table.columns))
     if missing:
-        raise ValueError(
+        raise InputError(
             "Colonne(s) absente(s) de la table des candidatures : "
             f"{', '.join(missing)}."
         )
@@ -217,14 +218,14 @@ def score(table: pd.DataFrame, grid: Grid) -> ScoreResult:
         if pd.api.types.is_numeric_dtype(column) or column.dropna().empty:
             scored.append(c)
         elif c.weight > 0:
-            raise ValueError(
+            raise InputError(
                 f"Critère « {c.key} » : la colonne « {c.source} » doit être numérique "
                 "(seul un critère de poids nul peut servir de simple filtre)."
             )
     keys = [c.key for c in scored]
     for k in grid.tie_break[:-1]:
         if k not in keys:
-            raise ValueError(
+            raise InputError(
                 f"Grille : champ « departage » : le critère « {k} » "
                 "n'est pas numérique."
             )
@@ -242,7 +243,7 @@ def score(table: pd.DataFrame, grid: Grid) -> ScoreResult:
             for k in keys
             if nan[k].any()
         )
-        raise ValueError(
+        raise InputError(
             "Valeurs manquantes ou infinies pour des candidatures éligibles "
             f"({details}). "
             "Complétez-les ou ajoutez une règle éliminatoire « non_vide »."
@@ -253,7 +254,7 @@ def score(table: pd.DataFrame, grid: Grid) -> ScoreResult:
         try:
             norm[:, j] = NORMALIZATIONS[c.normalisation](x[:, [j]], maximize[[j]])[:, 0]
         except ValueError as exc:
-            raise ValueError(f"Critère « {c.key} » : {exc}") from None
+            raise InputError(f"Critère « {c.key} » : {exc}") from None
 
     # 3. aggregation
     if grid.method == "somme":

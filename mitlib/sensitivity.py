@@ -33,7 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mitlib.errors import OptionError
 from mitlib.grid import Grid
+from mitlib.grid_options import MAX_DRAWS, _int_fr
 from mitlib.mcda import (
     Direction,
     _is_number,
@@ -59,7 +61,7 @@ _SLOPE_EPS = 1e-12
 
 def _require_linear(result: ScoreResult) -> None:
     if result.grid.method != "somme":
-        raise ValueError(
+        raise OptionError(
             "Cette analyse exacte n'est définie que pour la somme pondérée "
             f"(méthode de la grille : « {result.grid.method} ») ; utilisez smaa()."
         )
@@ -68,7 +70,7 @@ def _require_linear(result: ScoreResult) -> None:
 def _require_eligible(result: ScoreResult, *codes: str) -> None:
     unknown = [str(c) for c in codes if c not in result.scores.index]
     if unknown:
-        raise ValueError(f"Candidature inconnue ou éliminée : {', '.join(unknown)}.")
+        raise OptionError(f"Candidature inconnue ou éliminée : {', '.join(unknown)}.")
 
 
 def explain_gap(result: ScoreResult, a: str, b: str) -> pd.DataFrame:
@@ -124,9 +126,11 @@ def rescale_weights(weights: pd.Series, key: str, new_weight: float) -> pd.Serie
     """
     w = pd.Series(normalize_weights(weights.to_numpy()), index=weights.index)
     if key not in w.index:
-        raise KeyError(f"Critère inconnu : {key!r}.")
+        raise OptionError(
+            f"Critère inconnu : « {key} ». Critères : {', '.join(map(str, w.index))}."
+        )
     if not _is_number(new_weight) or not 0 <= new_weight <= 1:
-        raise ValueError(
+        raise OptionError(
             f"Le nouveau poids doit être compris entre 0 et 1 (reçu {new_weight!r})."
         )
     others = w.index != key
@@ -434,11 +438,19 @@ def smaa(
     >>> r.table.filter(like="p_rang").sum(axis=1).round(12).tolist()
     [1.0, 1.0, 1.0]
     """
-    if not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(f"n_draws doit être un entier ≥ 1 (reçu {n_draws!r}).")
+    if (
+        not isinstance(n_draws, int | np.integer)
+        or isinstance(n_draws, bool)
+        or not 1 <= n_draws <= MAX_DRAWS
+    ):
+        raise OptionError(
+            "Nombre de tirages (« tirages » de la grille, n_draws) : entier de 1 à "
+            f"{_int_fr(MAX_DRAWS)} attendu (reçu {n_draws!r})."
+        )
     if not _is_number(concentration) or concentration <= 0:
-        raise ValueError(
-            f"La concentration doit être un nombre > 0 (reçu {concentration!r})."
+        raise OptionError(
+            "La concentration (« concentration » de la grille) doit être un nombre "
+            f"> 0 (reçu {concentration!r})."
         )
     base = score(table, grid)
     ranking = base.ranking

@@ -28,8 +28,10 @@ import numpy as np
 import pandas as pd
 
 from mitlib.candidacies import describe_source
+from mitlib.errors import OptionError
 from mitlib.grid import EliminationRule
 from mitlib.maps import CATEGORY_COLORS
+from mitlib.outputs import safe_name
 from mitlib.printable import FICTIONAL_BANNER, SHEET_CSS, esc
 from mitlib.proposal import CandidacyAnalysis
 from mitlib.provenance import mitlib_version
@@ -140,7 +142,7 @@ def sheet_filename(code: str, commune: str) -> str:
     '47323_villeneuve-sur-lot.html'
     """
     slug = "-".join(fold(commune).replace("'", " ").split()) or "commune"
-    return f"{code}_{slug}.html"
+    return f"{safe_name(code)}_{safe_name(slug)}.html"
 
 
 #: Said on every sheet: the candidacy's contact column is never read.
@@ -395,7 +397,7 @@ def score_sheet(analysis: CandidacyAnalysis, code: str) -> str:
     """
     table = analysis.inputs.table
     if code not in table.index:
-        raise KeyError(f"Pas de candidature pour la commune {code}.")
+        raise OptionError(f"Pas de candidature pour la commune {code}.")
     grid = analysis.grid
     name = table.at[code, "commune"]
     body = (

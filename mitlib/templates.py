@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mitlib.provenance import stable_xlsx
 from mitlib.schemas import TABLES, TableSchema
+from mitlib.writers import write_csv, write_xlsx
 
 __all__ = ["schema_documentation", "template_frame", "write_templates"]
 
@@ -38,6 +38,10 @@ def schema_documentation() -> str:
         "se donne par code INSEE ou par nom ; sans coordonnées, le point est placé à "
         "la mairie. Listes : valeurs séparées par `|`.",
         "",
+        "Colonne « publique » : seules ces colonnes peuvent figurer dans une sortie "
+        "publique (carte, GeoPackage, pages du comité, export `--public`) ; les "
+        "colonnes personnelles et les colonnes non prévues ici n'y figurent jamais.",
+        "",
     ]
     parts += [schema.to_markdown() for schema in TABLES.values()]
     return "\n".join(parts)
@@ -55,22 +59,18 @@ def write_templates(directory: Path | str) -> list[Path]:
     written = []
     for name, schema in TABLES.items():
         csv = out / f"{name}.csv"
-        template_frame(schema).to_csv(
-            csv, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n"
-        )
-        xlsx = out / f"{name}.xlsx"
+        write_csv(template_frame(schema), csv)
         explanations = pd.DataFrame(
             {
                 "colonne": schema.columns,
                 "explication": [f.explanation() for f in schema.fields],
             }
         )
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-            pd.DataFrame(columns=schema.columns).to_excel(
-                writer, sheet_name=name, index=False
-            )
-            explanations.to_excel(writer, sheet_name="Explications", index=False)
-        written += [csv, stable_xlsx(xlsx)]
+        sheets = {
+            name: pd.DataFrame(columns=schema.columns),
+            "Explications": explanations,
+        }
+        written += [csv, write_xlsx(sheets, out / f"{name}.xlsx")]
     readme = out / "README.md"
     readme.write_text(schema_documentation(), encoding="utf-8")
     return [*written, readme]

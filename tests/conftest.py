@@ -91,10 +91,50 @@ def exported(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def exported_public(tmp_path_factory) -> Path:
-    """The public export (``mit exporter --public``) of the bundled sample."""
+def exported_public(tmp_path_factory, exported) -> Path:
+    """The public export (``mit exporter --public``) of the hostile sample
+    (:mod:`tests.hostile`), written over an internal export of the sample.
+
+    The folder first receives a copy of the internal export (with its
+    manifest), as a user reusing a folder would; the files of the whole
+    temporary tree are listed before and after, in ``out.attrs``-like
+    attributes of the returned path's sibling file ``arbre.json``.
+    """
+    import json
+    import shutil
+
+    from hostile import write_hostile_sample
+
     from mitlib.exports import export_all
 
-    out = tmp_path_factory.mktemp("exports_public")
-    export_all(None, out, public=True)
+    root = tmp_path_factory.mktemp("public")
+    data = write_hostile_sample(root / "donnees")
+    out = root / "a" / "b" / "exports_public"
+    shutil.copytree(exported, out)
+    base = tmp_path_factory.getbasetemp()
+    before = sorted(str(p) for p in base.rglob("*") if p.is_file())
+    from hostile import HOSTILE
+
+    from mitlib.outputs import safe_name
+
+    # one page of each notebook (the full public export is make demo's and
+    # the benchmark's): the tables, sheets, map and GeoPackage are complete
+    pages = [
+        "comite/01_diagnostic_territorial.html",
+        "comite/02_candidatures.html",
+        "fiches/fiche_pays.html",
+        f"binomes/binomes_{safe_name(HOSTILE['marathon'])}.html",
+    ]
+    written = export_all(data, out, public=True, pages=pages)
+    after = sorted(str(p) for p in base.rglob("*") if p.is_file())
+    (root / "arbre.json").write_text(
+        json.dumps(
+            {
+                "avant": before,
+                "apres": after,
+                "ecrits": [str(p) for p in written],
+            }
+        ),
+        encoding="utf-8",
+    )
     return out

@@ -159,12 +159,12 @@ def test_infeasible_messages():
         attribute(scores, epci4, prefs, THEMES, **kw)
     with pytest.raises(ValueError, match="EPCI E4 : aucune candidature"):
         attribute(scores, epci4, prefs.assign(culture=1), [*THEMES, "culture"], **kw)
-    with pytest.raises(ValueError, match=r"EPCI E3 .*47004 sous min_score.*min_score"):
+    with pytest.raises(ValueError, match=r"E3 .*47004 sous la note minimale.*minimale"):
         attribute(scores, epci, prefs, THEMES, min_score=0.55, **kw)
     with pytest.raises(ValueError, match=r"EPCI E2 .*47003 exclue"):
         attribute(scores, epci, prefs, THEMES, exclude=["47003"], **kw)
     labels = pd.Series("PVD", index=scores.index)
-    with pytest.raises(ValueError, match="require_label « ACV » ≥ 1 impossible"):
+    with pytest.raises(ValueError, match=r"\(require_label\) « ACV » ≥ 1 impossible"):
         attribute(
             scores, epci, prefs, THEMES, require_label={"ACV": 1}, labels=labels, **kw
         )

@@ -26,12 +26,13 @@ from candidacy_cases import (
     write_grid,
 )
 
-from mitlib.candidacy_outputs import write_candidacy_outputs, write_xlsx
+from mitlib.candidacy_outputs import write_candidacy_outputs
 from mitlib.cli import main
 from mitlib.offline import external_references
 from mitlib.proposal import analyse
 from mitlib.provenance import file_sha256
 from mitlib.scoring import score
+from mitlib.writers import write_xlsx
 
 GRID_SHA = file_sha256(SAMPLE_GRID)
 CANDIDACIES_SHA = file_sha256(SAMPLE_CANDIDACIES)
@@ -69,7 +70,9 @@ def runs(tmp_path_factory):
 def test_two_runs_are_byte_identical(runs):
     first, second, _ = runs
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert len(files) == len(CSV_FILES) + 1 + 1 + 17 + 1  # + provenance, xlsx, pages
+    # + provenance, xlsx, 17 sheets and their index, the folder's manifest
+    assert len(files) == len(CSV_FILES) + 1 + 1 + 17 + 1 + 1
+    assert Path("manifeste_mitlib.json") in files
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
@@ -297,5 +300,5 @@ def test_write_xlsx_is_reproducible(tmp_path):
     with zipfile.ZipFile(tmp_path / "1.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
-    assert "1980-01-01T00:00:00Z" in core
+    assert "2000-01-01T00:00:00Z" in core  # mitlib.provenance.FIXED_DATE
     assert pd.read_excel(tmp_path / "1.xlsx", sheet_name="b")["y"].tolist() == ["é"]

@@ -124,3 +124,114 @@ def test_carte_unknown_indicator(tmp_path, capsys):
         == 2
     )
     assert "Indicateur inconnu : bonheur" in capsys.readouterr().err
+
+
+def _one_bad_row(tmp_path, table: str, column: str, value: str):
+    df = pd.read_csv(example_path(table), sep=";", dtype=str, keep_default_na=False)
+    df.loc[3, column] = value
+    df["email"] = "cache." + df["id"] + "@exemple.org"  # undeclared, personal
+    path = tmp_path / f"{table}.csv"
+    df.to_csv(path, sep=";", index=False)
+    return path
+
+
+def test_rejects_in_output_folders_keep_public_columns_only(tmp_path, capsys):
+    """Found by the adversarial review: mit diagnostic and mit candidatures
+    noter wrote whole rejected rows (owner contact, undeclared e-mail) in
+    folders meant to be shared."""
+    locaux = _one_bad_row(tmp_path, "locaux", "commune", "Inconnueville")
+    code = main(
+        ["diagnostic", "--locaux", str(locaux), "--sortie", str(tmp_path / "d")]
+    )
+    assert code == 0
+    candidatures = _one_bad_row(tmp_path, "candidatures", "label", "aucun label ?")
+    out = tmp_path / "c"
+    code = main(
+        [
+            "candidatures",
+            "noter",
+            "--candidatures",
+            str(candidatures),
+            "--sortie",
+            str(out),
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "locaux.csv : 1 ligne(s) rejetée(s), écrites dans" in err
+    for path, table in (
+        (tmp_path / "d" / "locaux_rejets.csv", "locaux"),
+        (out / "candidatures_rejets.csv", "candidatures"),
+    ):
+        rejects = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
+        assert rejects["ligne"].tolist() == ["5"]
+        text = path.read_text("utf-8-sig")
+        assert "@" not in text, table
+        from mitlib.schemas import get_schema
+
+        public = {"ligne", "motifs", *get_schema(table).public_columns}
+        assert set(rejects.columns) <= public, table
+
+
+def test_find_inputs_gives_absolute_paths_for_a_relative_folder(tmp_path, monkeypatch):
+    """Found by the adversarial review: the notebooks run in their own folder,
+    so a relative --donnees made every page fail."""
+    from mitlib.exports import find_inputs
+
+    (tmp_path / "donnees").mkdir()
+    (tmp_path / "donnees" / "locaux.csv").write_text("id;commune\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = find_inputs("donnees")
+    assert found == {"locaux": tmp_path / "donnees" / "locaux.csv"}
+    assert found["locaux"].is_absolute()
+
+
+def test_a_real_bug_shows_its_traceback_and_how_to_report_it(monkeypatch, capsys):
+    import mitlib.cli as cli
+
+    def broken(_args):
+        return {}["clé"]  # a bug, not a user's mistake
+
+    monkeypatch.setitem(cli._COMMANDS, "modeles", broken)
+    assert main(["modeles", "--sortie", "x"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "KeyError: 'clé'" in err
+    assert "erreur interne de mitlib" in err and "signaler" in err
+
+
+def test_ctrl_c_in_a_command_exits_130_in_french(monkeypatch, capsys):
+    import mitlib.cli as cli
+
+    def interrupted(_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli._COMMANDS, "modeles", interrupted)
+    assert main(["modeles", "--sortie", "x"]) == 130
+    err = capsys.readouterr().err
+    assert "interrompu (Ctrl-C)" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (
+            PermissionError(13, "x", "sortie/a.csv"),
+            3,
+            "accès refusé à « sortie/a.csv »",
+        ),
+        (IsADirectoryError(21, "x", "donnees"), 2, "« donnees » est un dossier"),
+        (OSError(28, "No space left", "sortie"), 3, "plus de place sur le disque"),
+    ],
+)
+def test_system_refusals_are_french_with_their_exit_code(
+    monkeypatch, capsys, error, code, message
+):
+    import mitlib.cli as cli
+
+    def refused(_args):
+        raise error
+
+    monkeypatch.setitem(cli._COMMANDS, "modeles", refused)
+    assert main(["modeles", "--sortie", "x"]) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

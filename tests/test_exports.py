@@ -1,11 +1,14 @@
 """The export pipeline: complete, traced, offline, reproducible, private."""
 
+import csv
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from mitlib.config import EXAMPLE_DIR
+from mitlib.errors import InputError
 from mitlib.exports import (
     INTERNAL_NOTICE,
     PUBLIC_NOTICE,
@@ -56,8 +59,9 @@ def test_every_expected_page_is_written_and_indexed(exported):
         p.relative_to(exported).as_posix() for p in exported.rglob("*") if p.is_file()
     }
     assert expected <= written
+    assert "manifeste_mitlib.json" in written  # what the run wrote, with hashes
     index = (exported / "index.html").read_text(encoding="utf-8")
-    for page in written - {"index.html"}:
+    for page in written - {"index.html", "manifeste_mitlib.json"}:
         assert f'href="{page}"' in index, page
 
 
@@ -145,22 +149,30 @@ def test_no_random_ids_timestamps_or_addresses(exported):
         assert not re.search(r"_[0-9a-f]{32}\b", text), page
 
 
+#: One page of each notebook (01, 02, 03, 04), re-exported to check that a
+#: second run gives the same bytes (``make bench`` compares two full runs).
+ONE_PAGE_OF_EACH = (
+    "comite/01_diagnostic_territorial.html",
+    "comite/02_candidatures.html",
+    "binomes/binomes_M3.html",
+    "fiches/fiche_200068922.html",
+)
+
+
 def test_two_runs_give_byte_identical_files(exported, tmp_path):
     from mitlib.exports import export_all
 
-    export_all(None, tmp_path)
-    first = {
-        p.relative_to(exported): p.read_bytes()
-        for p in exported.rglob("*")
-        if p.is_file()
-    }
+    export_all(None, tmp_path, pages=ONE_PAGE_OF_EACH)
     second = {
         p.relative_to(tmp_path): p.read_bytes()
         for p in tmp_path.rglob("*")
         if p.is_file()
     }
-    assert first.keys() == second.keys()
-    different = [str(k) for k in first if first[k] != second[k]]
+    # the index and the manifest list what was exported: here, fewer pages
+    del second[Path("index.html")], second[Path("manifeste_mitlib.json")]
+    assert len(second) > 200  # tables, sheets, map, and the pages above
+    assert {str(p) for p in second} >= set(ONE_PAGE_OF_EACH)
+    different = [str(k) for k, v in second.items() if (exported / k).read_bytes() != v]
     assert different == []
 
 
@@ -207,8 +219,26 @@ def test_find_inputs_defaults_to_the_sample_and_reads_a_user_folder(tmp_path):
         "acteurs": tmp_path / "acteurs.xlsx",
         "grille": tmp_path / "grille.yaml",
     }
-    with pytest.raises(FileNotFoundError, match="introuvable"):
+    with pytest.raises(InputError, match="introuvable"):
         find_inputs(tmp_path / "absent")
+    with pytest.raises(InputError, match="n'est pas un dossier"):
+        find_inputs(tmp_path / "grille.yaml")
+
+
+def test_find_inputs_takes_every_format_verifier_reads_and_refuses_doubles(
+    tmp_path,
+):
+    for name in ("Locaux.CSV", "coachs.txt", "projets.xlsm", "acteurs.json"):
+        (tmp_path / name).write_bytes(b"")
+    assert find_inputs(tmp_path) == {
+        "locaux": tmp_path / "Locaux.CSV",
+        "acteurs": tmp_path / "acteurs.json",
+        "coachs": tmp_path / "coachs.txt",
+        "projets": tmp_path / "projets.xlsm",
+    }
+    (tmp_path / "locaux.xlsx").write_bytes(b"")
+    with pytest.raises(InputError, match="Plusieurs fichiers pour « locaux »"):
+        find_inputs(tmp_path)
 
 
 def test_internal_pairing_sheets_name_the_people(exported):
@@ -274,3 +304,191 @@ def test_render_page_escapes_text_and_marks_public():
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page and "&lt;b&gt;" in page
     assert PUBLIC_NOTICE in page and "<p>corps</p>" in page
+
+
+# ---------------------------------------------------------------------------
+# The public export of the hostile sample (tests/hostile.py), written over an
+# internal export: issue 8's privacy and security classes, end to end.
+# ---------------------------------------------------------------------------
+
+
+def _tree(exported_public):
+    import json
+
+    return json.loads((exported_public.parents[2] / "arbre.json").read_text("utf-8"))
+
+
+def test_public_export_writes_nothing_outside_its_folder(exported_public):
+    tree = _tree(exported_public)
+    new = set(tree["apres"]) - set(tree["avant"])
+    assert new, "the export wrote files"
+    outside = [p for p in new if not p.startswith(str(exported_public) + "/")]
+    assert outside == []
+    # « ../../evasion/m1 » would have made a folder « evasion » up the tree
+    assert not list(exported_public.parents[3].rglob("evasion"))
+    assert all(str(p).startswith(str(exported_public) + "/") for p in tree["ecrits"])
+
+
+def test_hostile_ids_become_safe_file_names(exported_public):
+    from hostile import HOSTILE
+
+    from mitlib.outputs import safe_name
+
+    marathon = safe_name(HOSTILE["marathon"])
+    assert marathon == "evasion_m1_" + marathon.rsplit("_", 1)[1]
+    assert (exported_public / f"binomes/binomes_{marathon}.html").exists()
+    sheets = exported_public / "binomes/tables/fiches" / marathon
+    project = safe_name(HOSTILE["project"])
+    assert (sheets / f"projet_{project}.html").exists()
+    assert "/" not in project and ".." not in project
+
+
+def test_public_export_replaced_the_internal_run_it_was_written_over(
+    exported_public,
+):
+    import json
+
+    from mitlib.outputs import INCOMPLETE_NOTICE, MANIFEST
+
+    # the internal run's M1 pages are gone (M1 is now another id)
+    assert not (exported_public / "binomes/binomes_M1.html").exists()
+    assert not (exported_public / "binomes/tables/fiches/M1").exists()
+    for path in exported_public.rglob("*.html"):
+        assert INTERNAL_NOTICE not in path.read_text("utf-8"), path
+    manifest = json.loads((exported_public / MANIFEST).read_text("utf-8"))
+    assert manifest["version"] == "publique" and manifest["statut"] == "complet"
+    listed = {f["fichier"] for f in manifest["fichiers"]}
+    present = {
+        p.relative_to(exported_public).as_posix()
+        for p in exported_public.rglob("*")
+        if p.is_file()
+    }
+    assert present == listed | {MANIFEST}
+    assert not (exported_public / INCOMPLETE_NOTICE).exists()
+    for entry in manifest["fichiers"]:
+        assert file_sha256(exported_public / entry["fichier"]) == entry["sha256"]
+
+
+def test_public_export_leaks_no_planted_personal_value(exported_public):
+    from hostile import HOSTILE
+
+    from mitlib.privacy import find_personal_values
+
+    planted = [
+        "proprio.decale@exemple.org",
+        "06 99 88 77 66",
+        *(HOSTILE["undeclared_email"].format(n=n) for n in range(40)),
+    ]
+    files = [p for p in exported_public.rglob("*") if p.is_file()]
+    assert find_personal_values(files, planted) == []
+
+
+def test_public_rejects_keep_public_columns_only(exported_public):
+    import pandas as pd
+    from hostile import HOSTILE
+
+    from mitlib.schemas import get_schema
+
+    rejects = pd.read_csv(
+        exported_public / "rejets/coachs_rejets.csv",
+        sep=";",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
+    assert rejects["id"].tolist() == [HOSTILE["rejected_coach"]]
+    assert rejects["ligne"].tolist() == ["2"]
+    assert "beaucoup" in rejects["motifs"][0]
+    allowed = {"ligne", "motifs", *get_schema("coachs").public_columns}
+    assert set(rejects.columns) <= allowed
+    assert not {"email", "nom", "contact", "commune", "conflits"} & set(rejects.columns)
+
+
+def test_no_formula_reaches_a_spreadsheet(exported_public):
+    import openpyxl
+    from hostile import HOSTILE
+
+    from mitlib.writers import FORMULA_TRIGGERS
+
+    books = sorted(exported_public.rglob("*.xlsx"))
+    assert len(books) >= 3
+    titles = []
+    for path in books:
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (path.name, cell.coordinate)
+                    if cell.value == HOSTILE["formula_title"]:
+                        assert cell.quotePrefix
+                        titles.append(path.name)
+    assert "binomes.xlsx" in titles
+    cells = set()
+    for path in sorted(exported_public.rglob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f, delimiter=";"):
+                for cell in row:
+                    assert not cell.startswith(FORMULA_TRIGGERS) or re.fullmatch(
+                        r"[+-]?\d+(,\d+)?(e[+-]?\d+)?", cell
+                    ), (path.name, cell)
+                    cells.add(cell)
+    assert "'" + HOSTILE["formula_title"] in cells
+
+
+def test_cp1252_premises_are_exported_like_verifier_reads_them(exported_public):
+    text = (exported_public / "diagnostic/indicateurs_communes.csv").read_text(
+        "utf-8-sig"
+    )
+    assert "Villeneuve-sur-Lot" in text and "Ã" not in text
+
+
+def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pandas as pd
+
+    from mitlib.outputs import INCOMPLETE_NOTICE, MANIFEST
+
+    data = tmp_path / "donnees"
+    data.mkdir()
+    for table, column in (("coachs", "marathons"), ("projets", "marathon")):
+        df = pd.read_csv(
+            EXAMPLE_DIR / f"{table}.csv", sep=";", dtype=str, encoding="utf-8-sig"
+        )
+        df[df[column].str.contains("M1")].to_csv(
+            data / f"{table}.csv", sep=";", index=False, encoding="utf-8-sig"
+        )
+    out = tmp_path / "exports"
+    command = [sys.executable, "-m", "mitlib.cli", "exporter"]
+    command += ["--donnees", str(data), "--sortie", str(out)]
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in proc.stdout:  # wait until a kernel is at work
+            if "à exécuter" in line:
+                break
+        time.sleep(2)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "interrompu (Ctrl-C)" in err and "Traceback" not in err
+    assert (out / INCOMPLETE_NOTICE).exists() and not (out / MANIFEST).exists()
+    assert "pas fiables" in (out / INCOMPLETE_NOTICE).read_text("utf-8")
+
+    from mitlib.exports import export_all
+
+    written = export_all(data, out)
+    assert not (out / INCOMPLETE_NOTICE).exists() and (out / MANIFEST).exists()
+    assert out / "binomes/binomes_M1.html" in written
+    assert not list(out.rglob(".mitlib_en_cours*"))

@@ -198,11 +198,11 @@ def test_grid_options_from_yaml(tmp_path):
         ("attribution", {"labels_requis": {"ACV": -1}}, "labels_requis » \\(ACV\\)"),
         ("attribution", {"calendrier": "2025-03"}, "liste de périodes attendue"),
         ("attribution", {"calendrier": ["a", "a"]}, "période\\(s\\) en double : a"),
-        ("attribution", {"alternatives": 0}, "« alternatives » : entier ≥ 1"),
+        ("attribution", {"alternatives": 0}, "« alternatives » : entier de 1 à 50"),
         ("attribution", {"date": 1}, "Attribution : champ inconnu « date »"),
-        ("robustesse", {"tirages": 2.5}, "« tirages » : entier ≥ 1"),
-        ("robustesse", {"concentration": 0}, "« concentration » : nombre > 0"),
-        ("robustesse", {"graine": -1}, "« graine » : entier ≥ 0"),
+        ("robustesse", {"tirages": 2.5}, "« tirages » : entier de 100 à 100 000"),
+        ("robustesse", {"concentration": 0}, "« concentration » : nombre de 0,01 à"),
+        ("robustesse", {"graine": -1}, "« graine » : entier de 0 à"),
     ],
 )
 def test_grid_option_errors_name_section_and_field(section, patch, message):

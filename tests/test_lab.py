@@ -9,10 +9,11 @@ Each numbered notebook of ``notebooks/`` is then run the way JupyterLab runs
 it: a session is opened through the REST API (``POST /api/sessions``) with the
 kernel spec the notebook declares, and its code cells are sent over the
 kernel's WebSocket (``/api/kernels/<id>/channels``); any error output fails
-the test with the cell and its traceback. Each notebook runs once with its own
-defaults, as a user of ``make lab`` runs it (interactive maps and widgets),
-and once in static mode (``statique = True`` injected by papermill, as
-``mit exporter`` does) when its ``parameters`` cell has that parameter.
+the test with the cell and its traceback. Each notebook runs with its own
+defaults, as a user of ``make lab`` runs it (interactive maps and widgets).
+The static mode (``statique = True``, injected by papermill) is what ``mit
+exporter`` runs: the export tests execute every notebook that way, so it is
+not run a second time here (it kept ``make test`` over 5 minutes).
 
 JupyterLab is a development dependency: if it is missing the tests fail (they
 are never skipped).
@@ -407,11 +408,8 @@ def has_static_parameter(path: Path) -> bool:
 
 def cases():
     for path in NUMBERED:
-        modes = ["interactif"]
-        if has_static_parameter(path):
-            modes.append("statique")
-        for mode in modes:
-            yield pytest.param(path, mode, id=f"{path.stem}-{mode}")
+        assert has_static_parameter(path), f"{path.name} : pas de paramètre statique"
+        yield pytest.param(path, "interactif", id=f"{path.stem}-interactif")
 
 
 @pytest.mark.parametrize(("path", "mode"), list(cases()))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from candidacy_cases import sample_analysis
 
+from mitlib.errors import OptionError
 from mitlib.grid import EliminationRule
 from mitlib.sheets import (
     contribution_bars,
@@ -68,7 +69,7 @@ def test_sheet_of_a_candidacy_not_chosen_names_the_host():
 
 
 def test_sheet_errors_and_names():
-    with pytest.raises(KeyError, match="Pas de candidature pour la commune 47001"):
+    with pytest.raises(OptionError, match="Pas de candidature pour la commune 47001"):
         score_sheet(sample_analysis(), "47001")
     assert sheet_filename("47203", "Penne-d'Agenais") == "47203_penne-d-agenais.html"
     assert sheet_filename("47057", "Castillonnès") == "47057_castillonnes.html"
