@@ -19,6 +19,17 @@ Tags and themes are compared after :func:`mitlib.text.fold`, so
 the texts of one marathon (projects and coaches together), so that words
 every participant uses weigh little.
 
+**Lexicon** (:mod:`mitlib.lexicon`, on by default). Project holders and
+coaches rarely use the same words (« trouver de l'argent pour démarrer »,
+« prêt d'honneur »). Each text is expanded with the *notions* of the lexicon
+that it mentions, and these notions form a third tf-idf space, averaged with
+the other two in (a): two texts naming the same notion in different words
+become similar. A side (project or coach) that lists no ``domaines`` gets
+the domains of its notions (for a project, those of its ``besoins`` first),
+shown as « domaine déduit du texte » in :meth:`AffinityModel.explain`, which
+also lists the « notions rapprochées » (« trouver de l'argent » ≈ « prêt
+d'honneur »); declared domains are never overridden.
+
 :func:`affinity_from_table` reads instead a table of affinities typed in by
 the chargés de mission.
 """
@@ -27,22 +38,24 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from mitlib.affinity_explain import ExplainMixin, _as_list, _readable, _text
+from mitlib.affinity_table import affinity_from_table
 from mitlib.errors import InputError, OptionError
+from mitlib.lexicon import Lexicon, load_lexicon
 from mitlib.text import fold, token_spans, tokens
 
 __all__ = ["AffinityModel", "affinity_from_table"]
 
 PROJECT_COLUMNS = ("id", "description", "besoins", "domaines", "theme")
 COACH_COLUMNS = ("id", "expertise", "domaines", "themes")
-_LIST_SEPARATORS = re.compile(r"[;|,\n]")
 
 
 class _WordAnalyzer:
@@ -67,35 +80,18 @@ def _ngram_spans(text: str, ngram_range: tuple[int, int]) -> list[tuple[str, int
     return out
 
 
+def _lines(text: str) -> list[str]:
+    """Analyzer of the notion space: one notion name per line."""
+    return [line for line in text.split("\n") if line]
+
+
 def _char_text(text: str) -> str:
     """Text seen by the character n-gram space: folded words, no stop words."""
     return " ".join(tokens(text, stemmed=False))
 
 
-def _readable(surface: str) -> str:
-    """Original spelling of a term for display: one line, lowercase but acronyms."""
-    words = surface.split()
-    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in words)
-
-
-def _as_list(value: object) -> list[str]:
-    """Tags as a list of non-empty strings (lists, or ``;``-separated text)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if isinstance(value, str):
-        items: Iterable[object] = _LIST_SEPARATORS.split(value)
-    elif isinstance(value, Iterable):
-        items = value
-    else:
-        items = [value]
-    return [str(v).strip() for v in items if str(v).strip()]
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
+#: Weight of the notion space in the text part (word and character spaces: 1).
+NOTION_WEIGHT = 1.0
 
 #: Longest n-grams accepted (words or characters): longer ones only cost memory.
 MAX_NGRAM = 10
@@ -125,7 +121,7 @@ def _fit_space(vectorizer: TfidfVectorizer, docs: list[str]):
         return None
 
 
-class AffinityModel(BaseEstimator):
+class AffinityModel(ExplainMixin, BaseEstimator):
     """Project × coach affinity from texts, tags and themes.
 
     Follows scikit-learn conventions: ``__init__`` stores the settings,
@@ -141,7 +137,12 @@ class AffinityModel(BaseEstimator):
     char_ngrams : tuple of int, default (3, 5)
         Sizes of the character n-grams (``char_wb``, on folded words).
     min_df : int or float, default 1
-        Passed to both :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
+        Passed to the word and character
+        :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
+    lexicon : bool, path or sequence of paths, default True
+        ``True``: the lexicon shipped with mitlib; a path (or several): that
+        lexicon extended with these YAML files (:func:`mitlib.lexicon.load_lexicon`);
+        ``False``: no lexicon (tf-idf on the words only).
 
     Attributes
     ----------
@@ -151,6 +152,13 @@ class AffinityModel(BaseEstimator):
         Fitted tf-idf spaces (``None`` when the texts hold no term).
     vocabulary_ : dict
         Word-space vocabulary: stemmed n-gram → column.
+    lexicon_ : Lexicon or None
+        The lexicon used.
+    notions_ : list of dict
+        Per document (projects, then coaches): notion → wording found.
+    inferred_domains_ : dict
+        ``{"projets": {id: [...]}, "coachs": {id: [...]}}``: domains deduced
+        from the text of the sides that list none.
     project_ids_, coach_ids_ : pandas.Index
         Identifiers of the fitted projects and coaches.
     text_similarity_, tag_overlap_, theme_match_ : pandas.DataFrame
@@ -168,7 +176,7 @@ class AffinityModel(BaseEstimator):
     ...     "themes": [["commerce"], []], "organisation": ["Initiative", "CCI"]})
     >>> model = AffinityModel().fit(projects, coaches)
     >>> model.affinity_matrix().round(2).loc["P1"].to_dict()
-    {'C1': 0.75, 'C2': 0.0}
+    {'C1': 0.77, 'C2': 0.0}
     >>> for part in model.explain("P1", "C1").split(" ; "):
     ...     print(part)
     domaines communs : financement
@@ -185,6 +193,7 @@ class AffinityModel(BaseEstimator):
         ngram_range_words: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (3, 5),
         min_df: int | float = 1,
+        lexicon: bool | str | os.PathLike | Sequence = True,
     ) -> None:
         self.w_text = w_text
         self.w_tags = w_tags
@@ -192,6 +201,7 @@ class AffinityModel(BaseEstimator):
         self.ngram_range_words = ngram_range_words
         self.char_ngrams = char_ngrams
         self.min_df = min_df
+        self.lexicon = lexicon
 
     # -- settings --------------------------------------------------------
     def _validated_weights(self) -> dict[str, float]:
@@ -231,6 +241,22 @@ class AffinityModel(BaseEstimator):
                     f"{name} doit être un couple d'entiers (min, max) avec "
                     f"1 ≤ min ≤ max ≤ {MAX_NGRAM} : {value!r}."
                 )
+
+    def _validated_lexicon(self) -> Lexicon | None:
+        value = self.lexicon
+        if value is False or value is None:
+            return None
+        if value is True:
+            return load_lexicon()
+        if isinstance(value, str | os.PathLike) or (
+            isinstance(value, Sequence)
+            and all(isinstance(v, str | os.PathLike) for v in value)
+        ):
+            return load_lexicon(value)
+        raise OptionError(
+            "lexicon doit valoir True, False ou un chemin de fichier de lexique "
+            f"(ou une liste de chemins) : {value!r}."
+        )
 
     # -- fitting ---------------------------------------------------------
     def fit(self, projects: pd.DataFrame, coaches: pd.DataFrame) -> AffinityModel:
@@ -292,11 +318,28 @@ class AffinityModel(BaseEstimator):
         )
         self._term_surfaces = self._surfaces(docs)
 
+        self.lexicon_ = self._validated_lexicon()
+        self.notions_ = self._notions(docs)
+        notions = TfidfVectorizer(analyzer=_lines, sublinear_tf=True)
+        x_notions = _fit_space(notions, ["\n".join(n) for n in self.notions_])
+        self.vectorizer_notions_ = notions if x_notions is not None else None
+        self._x_notions = (None, None)
+        if x_notions is not None:
+            self._x_notions = (x_notions[:n_p], x_notions[n_p:])
+        self._needs, self._offers, self.inferred_domains_ = self._domains(
+            projects, coaches, self.notions_[:n_p], self.notions_[n_p:]
+        )
+
         self.project_ids_ = pd.Index(projects["id"], name="id_projet")
         self.coach_ids_ = pd.Index(coaches["id"], name="id_coach")
         self._projects = projects.reset_index(drop=True)
         self._coaches = coaches.reset_index(drop=True)
-        text, tags, theme = self._parts(projects, coaches, self._x_words, self._x_chars)
+        text, tags, theme = self._parts(
+            projects,
+            coaches,
+            (self._x_words, self._x_chars, self._x_notions),
+            (self._needs, self._offers),
+        )
         self.text_similarity_ = self._frame(text)
         self.tag_overlap_ = self._frame(tags)
         self.theme_match_ = self._frame(theme)
@@ -312,6 +355,48 @@ class AffinityModel(BaseEstimator):
             out.append(seen)
         return out
 
+    def _notions(self, docs: list[str]) -> list[dict[str, str]]:
+        """Per document: notion of the lexicon → readable wording found."""
+        if self.lexicon_ is None:
+            return [{} for _ in docs]
+        return [
+            {name: _readable(doc[a:b]) for name, a, b in self.lexicon_.find(doc)}
+            for doc in docs
+        ]
+
+    def _domains(self, projects, coaches, p_notions, c_notions):
+        """Needs and offers (folded domain sets); the deduced ones by id.
+
+        A project's needs are deduced from its ``besoins`` when the lexicon
+        finds a notion there (the description tells the context: « Café-
+        concert » is not a need), else from its whole text.
+        """
+        if self.lexicon_ is not None:
+            p_notions = [
+                {n for n, _, _ in self.lexicon_.find(needs)} or found
+                for needs, found in zip(projects["besoins"], p_notions, strict=True)
+            ]
+        inferred: dict[str, dict[object, list[str]]] = {"projets": {}, "coachs": {}}
+        sides = []
+        for what, frame, notions in (
+            ("projets", projects, p_notions),
+            ("coachs", coaches, c_notions),
+        ):
+            sets = []
+            for ident, tags, found in zip(
+                frame["id"], frame["domaines"], notions, strict=True
+            ):
+                declared = {fold(t) for t in _as_list(tags)} - {""}
+                if not declared and found:
+                    domains = list(
+                        dict.fromkeys(self.lexicon_.notions[n].domain for n in found)
+                    )
+                    inferred[what][ident] = domains
+                    declared = {fold(d) for d in domains}
+                sets.append(declared)
+            sides.append(sets)
+        return sides[0], sides[1], inferred
+
     @staticmethod
     def _project_docs(projects: pd.DataFrame) -> list[str]:
         return [
@@ -326,17 +411,24 @@ class AffinityModel(BaseEstimator):
     def _frame(self, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=self.project_ids_, columns=self.coach_ids_)
 
-    def _parts(self, projects, coaches, x_words, x_chars):
-        """The three affinity parts as dense arrays (projects × coaches)."""
+    def _parts(self, projects, coaches, spaces, domains):
+        """The three affinity parts as dense arrays (projects × coaches).
+
+        The text part averages the word and character spaces, and the notion
+        space when a lexicon is used.
+        """
         shape = (len(projects), len(coaches))
         text = np.zeros(shape)
-        for xp, xc in (x_words, x_chars):
+        for (xp, xc), weight in zip(spaces, (1.0, 1.0, NOTION_WEIGHT), strict=False):
             if xp is not None:
-                text += (xp @ xc.T).toarray()
-        text = np.clip(text / 2.0, 0.0, 1.0)
+                text += weight * (xp @ xc.T).toarray()
+        # A project in which the lexicon found no notion keeps the mean of the
+        # two word spaces; the same divisor for all coaches of a project.
+        xp = spaces[2][0]
+        has_notions = np.zeros(shape[0], bool) if xp is None else xp.getnnz(axis=1) > 0
+        text = np.clip(text / (2.0 + NOTION_WEIGHT * has_notions)[:, None], 0.0, 1.0)
 
-        needs = [{fold(t) for t in _as_list(v)} - {""} for v in projects["domaines"]]
-        offers = [{fold(t) for t in _as_list(v)} - {""} for v in coaches["domaines"]]
+        needs, offers = domains
         tags = np.array(
             [[len(n & o) / len(n) if n else 0.0 for o in offers] for n in needs]
         ).reshape(shape)
@@ -395,7 +487,15 @@ class AffinityModel(BaseEstimator):
             embed(self.vectorizer_chars_, p_docs),
             embed(self.vectorizer_chars_, c_docs),
         )
-        text, tags, theme = self._parts(projects, coaches, x_words, x_chars)
+        p_notions, c_notions = self._notions(p_docs), self._notions(c_docs)
+        x_notions = (
+            embed(self.vectorizer_notions_, ["\n".join(n) for n in p_notions]),
+            embed(self.vectorizer_notions_, ["\n".join(n) for n in c_notions]),
+        )
+        needs, offers, _ = self._domains(projects, coaches, p_notions, c_notions)
+        text, tags, theme = self._parts(
+            projects, coaches, (x_words, x_chars, x_notions), (needs, offers)
+        )
         values = self._combine(text, tags, theme)
         return pd.DataFrame(
             values,
@@ -433,228 +533,3 @@ class AffinityModel(BaseEstimator):
             self.theme_match_.to_numpy(),
         )
         return self._frame(values)
-
-    def shared_terms(self, project_id: object, coach_id: object) -> pd.Series:
-        """Word-space terms shared by a project and a coach, with their weight.
-
-        The weight of a term is the product of its two tf-idf weights, i.e. its
-        contribution to the word-space cosine. The index holds the readable
-        spelling (the project's words where possible).
-
-        Parameters
-        ----------
-        project_id, coach_id : object
-            Identifiers of a fitted project and coach.
-
-        Returns
-        -------
-        pandas.Series
-            Contributions, largest first, named ``contribution``.
-
-        Examples
-        --------
-        >>> p = pd.DataFrame({"id": ["P1"], "description": ["Financements"],
-        ...                   "besoins": [""], "domaines": [[]], "theme": [""]})
-        >>> c = pd.DataFrame({"id": ["C1"], "expertise": ["financement bancaire"],
-        ...                   "domaines": [[]], "themes": [[]]})
-        >>> AffinityModel().fit(p, c).shared_terms("P1", "C1").index.tolist()
-        ['financements']
-        """
-        self._check_fitted()
-        i, j = self._positions(project_id, coach_id)
-        xp, xc = self._x_words
-        if xp is None:
-            return pd.Series([], dtype=float, name="contribution")
-        row_p, row_c = xp.getrow(i), xc.getrow(j)
-        contrib = row_p.multiply(row_c).tocoo()
-        terms = self.vectorizer_words_.get_feature_names_out()
-        project_surfaces = self._term_surfaces[i]
-        coach_surfaces = self._term_surfaces[len(self.project_ids_) + j]
-        items = sorted(
-            (
-                (float(v), terms[k])
-                for k, v in zip(contrib.col, contrib.data, strict=True)
-            ),
-            key=lambda item: (-item[0], item[1]),
-        )
-        labels = [
-            project_surfaces.get(t) or coach_surfaces.get(t) or t for _, t in items
-        ]
-        return pd.Series(
-            [v for v, _ in items],
-            index=pd.Index(labels, name="terme"),
-            name="contribution",
-        )
-
-    def _positions(self, project_id: object, coach_id: object) -> tuple[int, int]:
-        try:
-            i = self.project_ids_.get_loc(project_id)
-        except KeyError:
-            raise OptionError(f"Projet inconnu : {project_id!r}.") from None
-        try:
-            j = self.coach_ids_.get_loc(coach_id)
-        except KeyError:
-            raise OptionError(f"Coach inconnu : {coach_id!r}.") from None
-        return i, j
-
-    def explain(self, project_id: object, coach_id: object, top: int = 3) -> str:
-        """Say in French why a coach suits a project.
-
-        Lists the shared domains (project's wording), up to ``top`` shared
-        terms contributing most to the word-space cosine, and the common
-        theme. A shared phrase absorbs the shared words it contains
-        (« prêt d'honneur » rather than « prêt d'honneur, prêt, honneur »),
-        its weight being the sum of theirs.
-
-        Parameters
-        ----------
-        project_id, coach_id : object
-            Identifiers of a fitted project and coach.
-        top : int, default 3
-            Maximum number of shared terms shown.
-
-        Returns
-        -------
-        str
-            For example ``"domaines communs : financement ; termes communs :
-            prêt d'honneur ; même thème : tourisme"``.
-
-        Examples
-        --------
-        >>> p = pd.DataFrame({"id": ["P1"], "description": ["Gîte rural"],
-        ...                   "besoins": [""], "domaines": [[]], "theme": ["Tourisme"]})
-        >>> c = pd.DataFrame({"id": ["C1"], "expertise": ["gîtes ruraux"],
-        ...                   "domaines": [[]], "themes": [["tourisme"]]})
-        >>> AffinityModel().fit(p, c).explain("P1", "C1")
-        'termes communs : gîte rural ; même thème : Tourisme'
-        """
-        self._check_fitted()
-        if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0:
-            raise OptionError(f"top doit être un entier positif ou nul : {top!r}.")
-        i, j = self._positions(project_id, coach_id)
-        project, coach = self._projects.iloc[i], self._coaches.iloc[j]
-        parts = []
-
-        offers = {fold(t) for t in _as_list(coach["domaines"])}
-        common = []
-        for tag in _as_list(project["domaines"]):
-            if fold(tag) in offers and fold(tag) not in {fold(t) for t in common}:
-                common.append(tag)
-        if common:
-            parts.append("domaines communs : " + ", ".join(common))
-
-        terms = self._top_terms(i, j, top)
-        if terms:
-            parts.append("termes communs : " + ", ".join(terms))
-
-        if self.theme_match_.iat[i, j] > 0:
-            parts.append(f"même thème : {_text(project['theme']).strip()}")
-        return " ; ".join(parts) if parts else "aucun point commun repéré"
-
-    def _top_terms(self, i: int, j: int, top: int) -> list[str]:
-        xp, xc = self._x_words
-        if xp is None or top == 0:
-            return []
-        contrib = xp.getrow(i).multiply(xc.getrow(j)).tocoo()
-        terms = self.vectorizer_words_.get_feature_names_out()
-        scores = {
-            terms[k]: float(v) for k, v in zip(contrib.col, contrib.data, strict=True)
-        }
-        # Each shared word goes to the best-scoring shared phrase containing it.
-        phrases = sorted((t for t in scores if " " in t), key=lambda t: (-scores[t], t))
-        grouped = {t: scores[t] for t in scores if " " not in t}
-        for phrase in phrases:
-            grouped[phrase] = scores[phrase]
-            for word in phrase.split():
-                if word in grouped and " " not in word:
-                    grouped[phrase] += grouped.pop(word)
-        ranked = sorted(grouped, key=lambda t: (-grouped[t], t))[:top]
-        surfaces_p = self._term_surfaces[i]
-        surfaces_c = self._term_surfaces[len(self.project_ids_) + j]
-        return [surfaces_p.get(t) or surfaces_c.get(t) or t for t in ranked]
-
-
-def _row_label(position: int, row: pd.Series) -> str:
-    # a table read from a file carries its own line numbers (column ``ligne``)
-    line = row["ligne"] if "ligne" in row.index else position
-    return (
-        f"ligne {line} (id_projet={row['id_projet']!s}, "
-        f"id_coach={row['id_coach']!s}, affinite={row['affinite']!s})"
-    )
-
-
-def affinity_from_table(
-    table: pd.DataFrame, project_ids: Iterable[object], coach_ids: Iterable[object]
-) -> pd.DataFrame:
-    """Affinity matrix from a table ``id_projet, id_coach, affinite``.
-
-    Pairs absent from the table get 0. Identifiers are matched on their text
-    (``str(id).strip()``), so that ids read from a CSV file as text match
-    numeric ids. Values may use a decimal comma (``"0,8"``).
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per (project, coach) pair, affinity in [0, 1].
-    project_ids, coach_ids : iterable
-        The marathon's projects and coaches (rows and columns of the result).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``id_projet``, columns ``id_coach``.
-
-    Raises
-    ------
-    ValueError
-        In French, naming the row (numbered from 1), when a column is
-        missing, an id is unknown, a pair is repeated or a value is not a
-        number in [0, 1].
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"id_projet": ["P1"], "id_coach": ["C2"],
-    ...                   "affinite": ["0,8"]})
-    >>> affinity_from_table(t, ["P1", "P2"], ["C1", "C2"]).to_dict("index")
-    {'P1': {'C1': 0.0, 'C2': 0.8}, 'P2': {'C1': 0.0, 'C2': 0.0}}
-    """
-    columns = ("id_projet", "id_coach", "affinite")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"Colonnes manquantes dans le tableau d'affinités : {', '.join(missing)}."
-        )
-    projects = pd.Index(list(project_ids), name="id_projet")
-    coaches = pd.Index(list(coach_ids), name="id_coach")
-    for ids, what in ((projects, "projets"), (coaches, "coachs")):
-        if ids.has_duplicates:
-            dup = ", ".join(map(str, ids[ids.duplicated()].unique()))
-            raise InputError(f"Identifiants de {what} en double : {dup}.")
-    p_pos = {str(v).strip(): k for k, v in enumerate(projects)}
-    c_pos = {str(v).strip(): k for k, v in enumerate(coaches)}
-    values = np.zeros((len(projects), len(coaches)))
-    seen: dict[tuple[int, int], int] = {}
-    for position, (_, row) in enumerate(table.iterrows(), start=1):
-        label = _row_label(position, row)
-        i = p_pos.get(str(row["id_projet"]).strip())
-        if i is None:
-            raise InputError(f"{label} : projet inconnu « {row['id_projet']} ».")
-        j = c_pos.get(str(row["id_coach"]).strip())
-        if j is None:
-            raise InputError(f"{label} : coach inconnu « {row['id_coach']} ».")
-        raw = row["affinite"]
-        if pd.isna(raw) or not str(raw).strip():
-            raise InputError(f"{label} : l'affinité est vide.")
-        try:
-            value = float(str(raw).strip().replace(",", "."))
-        except ValueError:
-            raise InputError(f"{label} : l'affinité n'est pas un nombre.") from None
-        if not 0.0 <= value <= 1.0:  # also rejects NaN
-            raise InputError(f"{label} : l'affinité doit être comprise entre 0 et 1.")
-        if (i, j) in seen:
-            raise InputError(
-                f"{label} : ce binôme figure déjà à la ligne {seen[(i, j)]}."
-            )
-        seen[(i, j)] = row["ligne"] if "ligne" in row.index else position
-        values[i, j] = value
-    return pd.DataFrame(values, index=projects, columns=coaches)

@@ -41,13 +41,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from mitlib.config import SAMPLE_GRID
 from mitlib.diagnosis import Diagnosis, run_diagnosis
 from mitlib.errors import InputError
 from mitlib.grid import Grid
 from mitlib.indicators import MAX_THRESHOLD_KM, indicator_labels
 from mitlib.io import LoadResult, example_path, load_table
 from mitlib.provenance import file_sha256, territory_facts
-from mitlib.sample import SAMPLE_GRID
 from mitlib.schemas import SUPPORT_CATEGORIES, THEMES
 from mitlib.territory import LAMBERT93, Territory, load_territory
 

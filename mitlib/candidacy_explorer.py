@@ -170,7 +170,7 @@ class CandidacyExplorer:
         """The widgets (outputs filled from the first call on), or for a
         static export the current map as an iframe."""
         if static:
-            from mitlib.exports import static_map
+            from mitlib.offline import static_map
 
             return static_map(self.map_)
         self._shown = True

@@ -122,7 +122,7 @@ class DiagnosisExplorer:
         from the first call on), or for a static export (no kernel behind the
         page) the current map as a self-contained iframe."""
         if static:
-            from mitlib.exports import static_map
+            from mitlib.offline import static_map
 
             return static_map(self.map_)
         self._shown = True

@@ -14,10 +14,14 @@ internal document (personal data kept) or a public one (personal data removed).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import multiprocessing
 import re
+import signal
 from collections.abc import Collection, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,8 +29,9 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
-from mitlib.errors import InputError
+from mitlib.errors import ExecutionError, InputError
 from mitlib.execution import CELL_TIMEOUT, execute_notebook  # noqa: F401
+from mitlib.offline import StaticMap, static_map  # noqa: F401 - re-exported
 from mitlib.outputs import OutputFolder, inside, safe_name, safe_names
 from mitlib.printable import INTERNAL_NOTICE, PUBLIC_NOTICE
 
@@ -181,33 +186,6 @@ def export_notebook(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
     return output
-
-
-class StaticMap:
-    """A folium map shown as a self-contained iframe (see :func:`static_map`)."""
-
-    def __init__(self, m, height: int = 620) -> None:
-        self.map = m
-        self.height = height
-
-    def _repr_html_(self) -> str:
-        from mitlib.offline import render_html
-
-        doc = html.escape(render_html(self.map), quote=True)
-        return (
-            f'<iframe class="mitlib-carte" srcdoc="{doc}" '
-            f'style="width:100%;height:{self.height}px;border:1px solid #ccc" '
-            'title="Carte"></iframe>'
-        )
-
-
-def static_map(m, *, height: int = 620) -> StaticMap:
-    """A folium map as a self-contained iframe, for static (exported) notebooks.
-
-    Unlike folium's own notebook display, it carries no English "trust the
-    notebook" notice and the page inside is the deterministic offline one.
-    """
-    return StaticMap(m, height)
 
 
 # ---------------------------------------------------------------------------
@@ -479,19 +457,34 @@ def _export_into(
         # client shares a thread or a ZeroMQ context with another. Workers
         # (even a single one) ignore Ctrl-C; the main process stops them, and
         # so their kernels, which watch their parent, at once.
-        pool = _worker_pool(max(1, min(workers, len(runs))))
+        # A worker that dies (killed, out of memory) breaks the pool at once
+        # (BrokenProcessPool): nothing waits for a page that cannot come.
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(runs))),
+            mp_context=multiprocessing.get_context("spawn"),
+        )
         try:
-            numbered = pool.imap_unordered(_export_numbered_page, enumerate(runs))
-            for done, (n, paths) in enumerate(numbered, 1):
-                results[n] = paths
+            with _sigint_ignored():  # workers start while this is in force
+                futures = {
+                    pool.submit(_export_page, *run): n for n, run in enumerate(runs)
+                }
+            for done, future in enumerate(as_completed(futures), 1):
+                n = futures[future]
+                results[n] = future.result()
                 say(f"[{done}/{len(todo)}] {runs[n][0].title} → {runs[n][0].output}")
+        except BrokenProcessPool as error:
+            _stop_workers(pool)
+            raise ExecutionError(
+                "Un processus d'exécution des notebooks s'est arrêté brutalement "
+                "(mémoire insuffisante ?) : aucun fichier n'a été publié. Fermez "
+                "d'autres programmes ou lancez l'export avec moins de notebooks à "
+                "la fois, puis relancez."
+            ) from error
         except BaseException:
-            pool.terminate()
+            _stop_workers(pool)
             raise
         else:
-            pool.close()
-        finally:
-            pool.join()
+            pool.shutdown()
     written = [p for n in sorted(results) for p in results[n]]
     written += _write_rejects(territory, inputs, out / "rejets", say)
     written += _write_tables(territory, inputs, out, say)
@@ -501,35 +494,37 @@ def _export_into(
     return written
 
 
-def _worker_pool(workers: int):
-    """Worker processes (spawned) that ignore Ctrl-C from their first byte.
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore Ctrl-C while worker processes are started.
 
-    SIGINT is ignored while they start: an ignored signal stays ignored in a
-    new program, so a Ctrl-C that arrives while a worker is still importing
-    prints no traceback; the main process handles it and stops the pool.
+    An ignored signal stays ignored in a new program: the workers never see
+    Ctrl-C, even while they are still importing, and print no traceback; the
+    main process handles it and stops them (:func:`_stop_workers`).
     """
-    import signal
-
-    context = multiprocessing.get_context("spawn")
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        return context.Pool(workers)
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
-def _export_numbered_page(item: tuple[int, tuple]) -> tuple[int, list[Path]]:
-    n, page = item
-    return n, _export_page(*page)
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (and so their kernels, which watch their parent)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python ≥ 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _export_page(job: Job, parameters: dict, info: PageInfo, out: Path) -> list[Path]:
     """Execute one notebook and write its page(s): runs in a worker process."""
-    from mitlib.config import PROJECT_ROOT
+    from mitlib.config import NOTEBOOKS_DIR
 
-    nb = normalize_notebook(
-        execute_notebook(PROJECT_ROOT / "notebooks" / job.notebook, parameters)
-    )
+    nb = normalize_notebook(execute_notebook(NOTEBOOKS_DIR / job.notebook, parameters))
     targets = [(job.output, job.show_code)]
     if job.also_with_code:
         targets.append((job.also_with_code, True))

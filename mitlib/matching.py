@@ -6,22 +6,38 @@ same organisation), some are forced. Among the assignments that respect these
 rules, :func:`assign` returns a best one for the chosen mode:
 
 ``"total"``
-    Maximise the sum of the affinities. The constraint matrix (project rows,
-    coach rows, and per-project quota rows when each coach has at most one
-    quota type) is that of a bipartite b-matching, totally unimodular: the
-    linear programme solved by the HiGHS dual simplex
-    (:func:`scipy.optimize.linprog`) has an integral optimal vertex. Its
-    integrality is checked; if it fails (coaches of several quota types,
-    domain coverage), :func:`scipy.optimize.milp` solves the integer
-    programme. Scores stay floats: nothing is rounded or scaled. Large LPs
-    are solved by column generation, exactly (see :func:`_solve_lp`).
+    Maximise the sum of the affinities. Without quota nor coverage, the
+    problem is a bipartite b-matching, solved as a min-cost flow (OR-Tools)
+    on each project's best pairs, chosen by a per-row partition; the answer
+    is certified on the float scores over all pairs by node potentials
+    (pairs left out are added until none could improve it), see
+    :mod:`mitlib.flows`. With quota rows (each coach of at most one quota
+    type) the constraint matrix stays totally unimodular: the linear
+    programme solved by the HiGHS dual simplex (:func:`scipy.optimize.linprog`)
+    has an integral optimal vertex. Its integrality is checked; if it fails
+    (coaches of several quota types, domain coverage),
+    :func:`scipy.optimize.milp` solves the integer programme. Scores are not
+    rounded in the models solved by HiGHS; the flow scales them to integers
+    and its certificate bounds what scaling may cost (≈ 1e-9 per unit).
+    Large LPs are solved by column generation, exactly (see
+    :func:`_solve_lp`).
 ``"equitable"``
     Lexicographic: first maximise ``t``, the affinity of the worst-served
-    project (sum over its coaches), with a MILP; then the total subject to
-    every project keeping at least ``t* - 1e-9·max(1, |t*|)``. This max-min
-    problem is NP-hard in general: marathon-sized instances (≤ 30 × 60)
-    solve in a second or so, larger ones may need a ``time_limit``, in which
-    case the best assignment found is returned with its proven gap.
+    project (sum over its coaches); then the total subject to every project
+    keeping at least ``t* - 1e-9·max(1, |t*|)``. This max-min problem is
+    NP-hard in general. Without quota nor coverage it is first attacked with
+    flows (see :func:`_fair_start`): upper bounds (each project's best
+    ``k`` pairs; a max-flow check on the pairs able to reach a threshold;
+    a Lagrangian bound from weighted flows, which tends to the LP
+    relaxation's) and incumbents (weighted flows, a local search raising
+    the worst project). When an incumbent reaches a bound, the value is
+    proven without branching; otherwise a MILP starts with ``t`` between
+    the incumbent and the bound, on the pairs that can reach the incumbent.
+    The total stage is bounded by the total optimum and solved on the pairs
+    that keep ``t*``. Other instances use the MILPs directly. With a
+    ``time_limit``, the first stage gets half of what is left, so the second
+    is not starved, and the best assignment found is returned with its
+    proven gap.
 
 MILPs run with no relative gap tolerance (HiGHS keeps its absolute one,
 1e-6). A level's optimum is kept as a constraint of the next levels: the
@@ -76,7 +92,7 @@ import re
 import time
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 import networkx as nx
@@ -85,6 +101,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from mitlib import flows
 from mitlib.errors import InputError, MitError, OptionError
 from mitlib.text import fold
 
@@ -124,6 +141,18 @@ _RETRY_OPTIONS: tuple[dict, ...] = (
 _SOLVE_ERROR = 4
 _INTEGRALITY_TOLERANCE = 1e-6
 _MIN_STAGE_SECONDS = 0.05
+#: Relative tolerance under which a value equal to its bound is proven.
+_PROOF_TOLERANCE = 1e-6
+#: Time for the max-min local search when no time limit is given.
+_LOCAL_SEARCH_SECONDS = 5.0
+#: Largest projects × coaches for the total-raising local search.
+_LOCAL_SEARCH_CELLS = 250_000
+#: Share of the time left given to the max-min MILP when a total stage follows.
+_FIRST_STAGE_SHARE = 0.5
+#: Share of the time left given to the last MILP (the rest: building, checks).
+_LAST_STAGE_SHARE = 0.75
+#: Seconds per MILP column kept aside for HiGHS's overrun (see _milp_seconds).
+_MILP_OVERRUN = 1.6e-5
 
 
 class InfeasibleError(MitError, ValueError):
@@ -740,10 +769,12 @@ class _Model:
         self.a = inst.scores[self.ep, self.ec]
         cols = np.arange(self.nx)
         ones = np.ones(self.nx)
-        self.by_project = sparse.csr_matrix(
-            (ones, (self.ep, cols)), shape=(n_p, self.nx)
-        )
-        self.by_coach = sparse.csr_matrix((ones, (self.ec, cols)), shape=(n_c, self.nx))
+        # Built directly in compressed form (pairs are sorted by project).
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.ep, minlength=n_p))])
+        self.by_project = sparse.csr_matrix((ones, cols, indptr), shape=(n_p, self.nx))
+        self.by_coach = sparse.csc_matrix(
+            (ones, self.ec, np.arange(self.nx + 1)), shape=(n_c, self.nx)
+        ).tocsr()
         self.rows = _Rows()
         self.rows.add(self.by_project, np.full(n_p, inst.lo), np.full(n_p, inst.hi))
         self.rows.add(self.by_coach, np.full(n_c, -np.inf), inst.cap)
@@ -762,11 +793,7 @@ class _Model:
             )
             self.rows.add(mat, np.full(n_p, q), np.full(n_p, np.inf))
         # Initial LP columns: each project's best coaches (see _solve_lp).
-        order = np.lexsort((-self.a, self.ep))
-        first = np.searchsorted(self.ep[order], self.ep[order], side="left")
-        rank = np.empty(self.nx, dtype=int)
-        rank[order] = np.arange(self.nx) - first
-        self.seed = rank < 4 * inst.hi + 8
+        self.seed = flows.top_columns(self.ep, self.a, n_p, 4 * inst.hi + 8)
         self.var_lb = inst.forced[self.ep, self.ec].astype(float)
         self.var_ub = np.ones(self.nx)
         self.needs: list[tuple[int, str]] = []
@@ -854,17 +881,36 @@ class _Model:
 
         Each project gets its forced pairs plus its best other pairs, as
         many as its maximum allows (only positive ones beyond its minimum).
+        Pairs are sorted by project (row-major): one sort of the free pairs
+        by (project, decreasing score), then ranks within each project.
         """
-        inst, bounds = self.inst, []
-        for i in range(len(inst.projects)):
-            edges = np.flatnonzero(self.ep == i)
-            forced = self.var_lb[edges] > 0
-            rest = np.sort(self.a[edges][~forced])[::-1]
-            room = inst.hi - int(forced.sum())
-            must = max(inst.lo - int(forced.sum()), 0)
-            best = rest[:must].sum() + np.clip(rest[must:room], 0, None).sum()
-            bounds.append(self.a[edges][forced].sum() + best)
-        return _worst(np.array(bounds))
+        inst = self.inst
+        n_p = len(inst.projects)
+        forced = self.var_lb[: self.nx] > 0
+        n_forced = np.bincount(self.ep[forced], minlength=n_p)
+        fixed = np.bincount(self.ep[forced], weights=self.a[forced], minlength=n_p)
+        free = np.flatnonzero(~forced)
+        # Only each project's best `hi` free pairs matter: partition, then
+        # sort that small set.
+        free = free[flows.top_columns(self.ep[free], self.a[free], n_p, inst.hi)]
+        order = free[np.lexsort((-self.a[free], self.ep[free]))]
+        ep, a = self.ep[order], self.a[order]
+        rank = np.arange(len(order)) - np.searchsorted(ep, ep, side="left")
+        room = inst.hi - n_forced[ep]
+        must = np.maximum(inst.lo - n_forced[ep], 0)
+        gain = np.where(rank < must, a, np.where(rank < room, np.clip(a, 0, None), 0))
+        return _worst(fixed + np.bincount(ep, weights=gain, minlength=n_p))
+
+    @property
+    def bipartite(self) -> bool:
+        """Whether the rows are the bipartite ones only (no quota, no coverage)."""
+        return not self.inst.quotas and not self.needs
+
+    def restricted(self, keep: np.ndarray) -> tuple[_Model, np.ndarray]:
+        """The model on the pairs where ``keep`` is true, and their indices."""
+        allowed = np.zeros_like(self.inst.allowed)
+        allowed[self.ep[keep], self.ec[keep]] = True
+        return _Model(replace(self.inst, allowed=allowed)), np.flatnonzero(keep)
 
     def project_sums(self, x: np.ndarray) -> np.ndarray:
         return self.by_project @ (self.a * x[: self.nx])
@@ -890,6 +936,234 @@ def _worst(sums: np.ndarray) -> float:
     return float(sums.min()) if len(sums) else 0.0
 
 
+def _flow_total(model: _Model) -> _Outcome | None:
+    """Total-mode optimum of a bipartite model by min-cost flow, or None.
+
+    Forced pairs are fixed first (their project's and coach's counts
+    lowered). The answer is certified on the float scores (see
+    :func:`mitlib.flows.best_bmatching`); None when the flow finds no
+    solution or cannot certify one (the LP then decides).
+    """
+    inst = model.inst
+    n_p, n_c = inst.scores.shape
+    forced = model.var_lb[: model.nx] > 0
+    f_p = np.bincount(model.ep[forced], minlength=n_p)
+    f_c = np.bincount(model.ec[forced], minlength=n_c)
+    hi, cap = inst.hi - f_p, inst.cap - f_c
+    if (hi < 0).any() or (cap < 0).any():
+        return None
+    free = np.flatnonzero(~forced)
+    res = flows.best_bmatching(
+        n_p,
+        n_c,
+        model.ep[free],
+        model.ec[free],
+        model.a[free],
+        np.maximum(inst.lo - f_p, 0),
+        hi,
+        cap,
+    )
+    if res is None:
+        return None
+    z = np.zeros(model.n_vars)
+    z[free[res.x]] = 1.0
+    z[: model.nx][forced] = 1.0
+    fixed = float(model.a[forced].sum())
+    return _Outcome(z, "optimal", res.bound + fixed, "flow")
+
+
+def _fair_start(model: _Model, warm: np.ndarray, deadline: _Deadline):
+    """Max-min incumbent and upper bound of a bipartite model, by flows.
+
+    Bounds: each project's best pairs (:meth:`_Model.maximin_bound`) and,
+    with exactly ``k`` pairs per project and no forced pair, the flow check
+    of :func:`mitlib.flows.threshold_bound`. Incumbents: the total-mode
+    optimum ``warm``, weighted flows (:func:`mitlib.flows.fair_flows`), then
+    the local search :func:`mitlib.flows.lift_worst`. Returns
+    ``(z, bound, simple)``.
+    """
+    inst = model.inst
+    n_p, n_c = inst.scores.shape
+    ep, ec, a = model.ep, model.ec, model.a
+
+    def worst(z):
+        return _worst(model.project_sums(z))
+
+    bound = model.maximin_bound()
+    simple = inst.lo == inst.hi and not inst.forced.any()
+    best = warm
+    if simple:
+        k = inst.hi
+        bound = flows.threshold_bound(
+            n_p, n_c, ep, ec, a, k, inst.cap, min(worst(warm), bound), bound
+        )
+        usable = flows.usable_pairs(ep, a, n_p, k, bound)
+        for x in flows.fair_flows(n_p, n_c, ep, ec, a, k, inst.cap, bound, usable):
+            z = x.astype(float)
+            if (worst(z), model.a @ z) > (worst(best), model.a @ best):
+                best = z
+    if not _proven(worst(best), bound):
+        left = deadline.left()
+        budget = _LOCAL_SEARCH_SECONDS if left is None else 0.25 * left
+        chosen = np.zeros(inst.scores.shape, dtype=bool)
+        chosen[ep[best > 0.5], ec[best > 0.5]] = True
+        lifted = flows.lift_worst(
+            inst.scores,
+            inst.allowed,
+            inst.forced,
+            chosen,
+            inst.cap,
+            deadline=time.perf_counter() + budget,
+            floor=bound,
+        )
+        z = lifted[ep, ec].astype(float)
+        if worst(z) > worst(best):
+            best = z
+    if not _proven(worst(best), bound) and not inst.forced.any():
+        left = deadline.left()
+        budget = _LOCAL_SEARCH_SECONDS if left is None else 0.15 * left
+        dual = flows.maximin_dual(
+            n_p,
+            n_c,
+            ep,
+            ec,
+            a,
+            np.full(n_p, inst.lo),
+            np.full(n_p, inst.hi),
+            inst.cap,
+            deadline=time.perf_counter() + budget,
+        )
+        bound = min(bound, max(dual, worst(best)))
+    return best, bound, simple
+
+
+def _proven(value: float, bound: float) -> bool:
+    """Whether ``value`` reaches ``bound`` (relative 1e-9: summation order)."""
+    return value >= bound - LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(bound))
+
+
+def _raised(model, z, floor, deadline):
+    """``z`` after :func:`mitlib.flows.raise_total` (every project ≥ floor).
+
+    Dense moves: skipped on large instances, where the MILP does better.
+    """
+    inst = model.inst
+    if inst.scores.size > _LOCAL_SEARCH_CELLS:
+        return z
+    left = deadline.left()
+    budget = _LOCAL_SEARCH_SECONDS if left is None else 0.3 * left
+    chosen = np.zeros(inst.scores.shape, dtype=bool)
+    chosen[model.ep[z > 0.5], model.ec[z > 0.5]] = True
+    x = flows.raise_total(
+        inst.scores,
+        inst.allowed,
+        inst.forced,
+        chosen,
+        inst.cap,
+        floor,
+        deadline=time.perf_counter() + budget,
+    )
+    out = x[model.ep, model.ec].astype(float)
+    if _worst(model.project_sums(out)) >= floor and model.a @ out > model.a @ z:
+        return out
+    return z
+
+
+def _fair_total(model, incumbent, floor, simple, deadline):
+    """Maximum total with every project at ``floor`` or more (bipartite).
+
+    Solved on the pairs that can reach ``floor`` (all pairs unless exactly
+    ``k`` per project and none forced): the LP relaxation first (an
+    integral vertex is optimal), else the local search of
+    :func:`mitlib.flows.raise_total` improves the incumbent before the MILP
+    (with the time left, minus a reserve for what follows). Returns the
+    outcome (on the model's pairs) and the possibly improved incumbent.
+    """
+    inst = model.inst
+    n_p = len(inst.projects)
+    keep = np.ones(model.nx, dtype=bool)
+    if simple:
+        keep = flows.usable_pairs(model.ep, model.a, n_p, inst.hi, floor)
+    sub, idx = model.restricted(keep)
+    weighted = sub.by_project.multiply(sub.a[None, :]).tocsr()
+    rows = sub.rows.plus(weighted, np.full(n_p, floor), np.full(n_p, np.inf))
+    integer = sub.integer_mask(sub.n_vars)
+    a, lb, ub = rows.stacked(sub.n_vars)
+    res, z = _solve_lp(
+        sub.a, a, lb, ub, sub.var_lb, sub.var_ub, sub.seed, deadline.left()
+    )
+    lp_bound = -res.fun if z is not None else math.nan
+    if z is not None:
+        x = z[integer]
+        if np.all(np.abs(x - np.round(x)) <= _INTEGRALITY_TOLERANCE):
+            z[integer] = np.round(x)
+            out = _Outcome(z, "optimal", lp_bound, "lp")
+            return _on_pairs(model, sub, idx, out), incumbent
+        if _proven(float(model.a @ incumbent), lp_bound):
+            return _Outcome(incumbent.copy(), "optimal", lp_bound, "lp"), incumbent
+    incumbent = _raised(model, incumbent, floor, deadline)
+    if _proven(float(model.a @ incumbent), lp_bound):
+        return _Outcome(incumbent.copy(), "optimal", lp_bound, "lp"), incumbent
+    left = deadline.left()
+    out = _solve(
+        sub.a,
+        rows,
+        sub.var_lb,
+        sub.var_ub,
+        integer,
+        _milp_seconds(None if left is None else left * _LAST_STAGE_SHARE, sub.nx),
+        False,
+    )
+    out.bound = float(np.fmin(out.bound, lp_bound))
+    return _on_pairs(model, sub, idx, out), incumbent
+
+
+def _milp_seconds(seconds: float | None, n_cols: int) -> float | None:
+    """Time limit for HiGHS, less what it spends past it on large models.
+
+    Measured: HiGHS overruns its limit by about 2 s on 125 000 binaries
+    (presolve and root work are not interrupted); :data:`_MILP_OVERRUN`
+    seconds per column are kept aside.
+    """
+    if seconds is None:
+        return None
+    return max(seconds - _MILP_OVERRUN * n_cols, _MIN_STAGE_SECONDS)
+
+
+def _maximin(model: _Model, rows: _Rows, low: float, high: float, seconds):
+    """MILP maximising the worst project's sum, ``t ∈ [low, high]``.
+
+    ``low`` is the incumbent's value (a cut-off), ``high`` a proven bound.
+    Returns the outcome with ``t`` dropped from ``z``.
+    """
+    n_p, n_z, n_x = len(model.inst.projects), model.n_vars, model.nx
+    weighted = _widen(model.by_project.multiply(model.a[None, :]).tocsr(), n_z)
+    maximin = sparse.hstack(
+        [weighted, sparse.csr_matrix(-np.ones((n_p, 1)))], format="csr"
+    )
+    out = _solve(
+        np.append(np.zeros(n_z), 1.0),
+        rows.plus(maximin, np.zeros(n_p), np.full(n_p, np.inf)),
+        np.append(model.var_lb, low),
+        np.append(model.var_ub, max(high, low)),
+        np.append(np.arange(n_z) < n_x, False),
+        seconds,
+        False,
+    )
+    if out.z is not None:
+        out.z = out.z[:-1]
+    return out
+
+
+def _on_pairs(model: _Model, sub: _Model, idx: np.ndarray, out: _Outcome):
+    """Map an outcome on ``sub`` (pairs ``idx`` of ``model``) back to it."""
+    if out.z is not None:
+        z = np.zeros(model.n_vars)
+        z[idx] = sub.integral(out.z)[: sub.nx]
+        out.z = z
+    return out
+
+
 def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
     """Solve the objective levels in turn; return (x, stages).
 
@@ -898,6 +1172,13 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
     only by a solution that keeps those values and does at least as well on
     the current level, so a solve stopped by the time limit never makes the
     result worse.
+
+    Bipartite models (no quota, no coverage) take faster exact routes: the
+    total optimum by min-cost flow (:func:`_flow_total`); the max-min value
+    proven by its bounds when the flow heuristics reach them
+    (:func:`_fair_start`), otherwise a MILP started from that incumbent and
+    bound, on the pairs that can reach it; the total under the max-min
+    value bounded by the total optimum and solved on the pairs that keep it.
     """
     inst = model.inst
     n_p, n_z, n_x = len(inst.projects), model.n_vars, model.nx
@@ -920,8 +1201,11 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
     kept: list[tuple] = []  # (value function, value, tolerance) of done levels
     incumbent: np.ndarray | None = None
     stages: list[dict] = []
+    best_total: _Outcome | None = None  # total optimum by flow, a bound
+    simple = False
     for level in levels:
         start = time.perf_counter()
+        extra_bound = math.inf
         if level == "couverture":
             out = _solve(cover_obj, rows, lb, ub, integer, deadline.left(), False)
             value_of, tol = model.coverage, 0.0
@@ -929,27 +1213,58 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
             if incumbent is None:
                 # The total-mode optimum under the same rows is a first
                 # incumbent; its worst project is a lower bound for t.
-                warm = _solve(
-                    total_obj, rows, lb, ub, integer, deadline.left(), True, model.seed
-                )
+                warm = _flow_total(model) if model.bipartite else None
+                best_total = warm
+                if warm is None:
+                    warm = _solve(
+                        total_obj,
+                        rows,
+                        lb,
+                        ub,
+                        integer,
+                        deadline.left(),
+                        True,
+                        model.seed,
+                    )
                 if warm.z is None:
                     _no_solution(warm, inst, model)
                 incumbent = model.integral(warm.z)
-            maximin = sparse.hstack(
-                [weighted, sparse.csr_matrix(-np.ones((n_p, 1)))], format="csr"
-            )
-            out = _solve(
-                np.append(np.zeros(n_z), 1.0),
-                rows.plus(maximin, np.zeros(n_p), np.full(n_p, np.inf)),
-                np.append(lb, worst_of(incumbent)),
-                np.append(ub, np.inf),
-                np.append(np.arange(n_z) < n_x, False),
-                deadline.left(),
-                False,
-            )
-            if out.z is not None:
-                out.z = out.z[:-1]
+            high = model.maximin_bound()
+            if model.bipartite:
+                incumbent, high, simple = _fair_start(model, incumbent, deadline)
+            low = worst_of(incumbent)
+            extra_bound = high
+            if model.bipartite and _proven(low, high):
+                out = _Outcome(incumbent.copy(), "optimal", high, "flow")
+            else:
+                left = deadline.left()
+                seconds = None if left is None else left * _FIRST_STAGE_SHARE
+                seconds = _milp_seconds(seconds, model.nx)
+                if simple:
+                    keep = flows.usable_pairs(model.ep, model.a, n_p, inst.hi, low)
+                    sub, idx = model.restricted(keep)
+                    out = _on_pairs(
+                        model, sub, idx, _maximin(sub, sub.rows, low, high, seconds)
+                    )
+                else:
+                    out = _maximin(model, rows, low, high, seconds)
             value_of, tol = worst_of, LEXICOGRAPHIC_TOLERANCE  # relative
+        elif model.bipartite and not kept:
+            out = _flow_total(model) or _solve(
+                total_obj, rows, lb, ub, integer, deadline.left(), True, model.seed
+            )
+            value_of, tol = total_of, 0.0
+        elif model.bipartite:
+            # Total under the max-min value (kept as rows): bounded by the
+            # unconstrained total optimum, solved on the pairs that can
+            # belong to a project reaching that value.
+            floor = kept[-1][1] - kept[-1][2]
+            extra_bound = math.inf if best_total is None else best_total.bound
+            if _proven(total_of(incumbent), extra_bound):
+                out = _Outcome(incumbent.copy(), "optimal", extra_bound, "flow")
+            else:
+                out, incumbent = _fair_total(model, incumbent, floor, simple, deadline)
+            value_of, tol = total_of, 0.0
         else:
             out = _solve(
                 total_obj, rows, lb, ub, integer, deadline.left(), True, model.seed
@@ -966,11 +1281,16 @@ def _lexicographic(model: _Model, mode: str, deadline: _Deadline):
         ):
             incumbent = out.z
         value = value_of(incumbent)
-        bound = out.bound
+        bound = float(np.fmin(out.bound, extra_bound))
         if level == "equite" and not math.isfinite(bound):
             bound = model.maximin_bound()
-        proven = out.status == "optimal" and (
-            not math.isfinite(bound) or value >= bound - 1e-6 * max(1.0, abs(bound))
+        # A solver's "optimal" is trusted within its tolerance; otherwise
+        # the value must reach the bound (absolute gap of HiGHS, 1e-6).
+        slack = _PROOF_TOLERANCE * (
+            max(1.0, abs(bound)) if out.status == "optimal" else 1.0
+        )
+        proven = (out.status == "optimal" or math.isfinite(bound)) and (
+            not math.isfinite(bound) or value >= bound - slack
         )
         stages.append(
             {

@@ -25,6 +25,7 @@ modules that produce the page; only :func:`save_map` writes a file.
 from __future__ import annotations
 
 import base64
+import html
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -40,6 +41,8 @@ from xstatic.pkg import leaflet as xs_leaflet
 from xstatic.pkg import leaflet_markercluster as xs_markercluster
 
 __all__ = [
+    "StaticMap",
+    "static_map",
     "OfflineFigure",
     "element_ids",
     "ensure_offline",
@@ -422,3 +425,28 @@ def external_references(html: str) -> list[str]:
     []
     """
     return [next(g for g in mo.groups() if g) for mo in _EXTERNAL.finditer(html)]
+
+
+class StaticMap:
+    """A folium map shown as a self-contained iframe (see :func:`static_map`)."""
+
+    def __init__(self, m, height: int = 620) -> None:
+        self.map = m
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        doc = html.escape(render_html(self.map), quote=True)
+        return (
+            f'<iframe class="mitlib-carte" srcdoc="{doc}" '
+            f'style="width:100%;height:{self.height}px;border:1px solid #ccc" '
+            'title="Carte"></iframe>'
+        )
+
+
+def static_map(m, *, height: int = 620) -> StaticMap:
+    """A folium map as a self-contained iframe, for static (exported) notebooks.
+
+    Unlike folium's own notebook display, it carries no English "trust the
+    notebook" notice and the page inside is the deterministic offline one.
+    """
+    return StaticMap(m, height)

@@ -282,8 +282,10 @@ class OutputFolder:
             raise PrivacyError(
                 f"Export public annulé : {len(hits)} donnée(s) personnelle(s) des "
                 f"fichiers d'entrée se retrouveraient dans les fichiers écrits "
-                f"({shown}). Rien n'a été publié dans {self.path}. C'est une "
-                "erreur de mitlib : merci de la signaler."
+                f"({shown}). Rien n'a été publié dans {self.path}. Si une "
+                "colonne publique contient aussi ce texte (une organisation qui "
+                "porte le nom d'une personne), modifiez l'une des deux valeurs ; "
+                "sinon c'est une erreur de mitlib : merci de la signaler."
             )
 
     def _publish(self, files: list[Path]) -> None:

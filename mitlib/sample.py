@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mitlib.config import EXAMPLE_DIR
+from mitlib.config import EXAMPLE_DIR, SAMPLE_GRID
 from mitlib.schemas import (
     BUILDING_STATE,
     FICTIONAL_MARK,
@@ -581,7 +581,3 @@ def write_candidacy_sample(
     grid = out / "grille.yaml"
     grid.write_bytes(SAMPLE_GRID.read_bytes())
     return [path, grid]
-
-
-#: The commented sample grid shipped with the package (copied to ``grille.yaml``).
-SAMPLE_GRID = Path(__file__).parent / "assets" / "grille_exemple.yaml"

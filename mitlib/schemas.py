@@ -20,9 +20,11 @@ Column names are French and borrow the national schemas where they overlap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
+if TYPE_CHECKING:  # pandas and pandera load in ~0.4 s: not for `mit --help`
+    import pandas as pd
+    import pandera.pandas as pa
 
 __all__ = [
     "ACTOR_CATEGORIES",
@@ -261,6 +263,7 @@ class TableSchema:
 
         Examples
         --------
+        >>> import pandas as pd
         >>> df = pd.DataFrame({"id": ["L-1"], "adresse": ["jo@exemple.fr"],
         ...                    "proprio_contact": ["Jo"], "email": ["jo@x.fr"]})
         >>> get_schema("locaux").public_frame(df).to_dict("records")
@@ -287,6 +290,8 @@ class TableSchema:
         :mod:`mitlib.io`; this schema then checks presence, bounds and
         uniqueness on the typed table, with French messages.
         """
+        import pandera.pandas as pa
+
         columns: dict[str, pa.Column] = {}
         for f in self.fields:
             checks: list[pa.Check] = []

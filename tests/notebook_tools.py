@@ -13,26 +13,29 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 MARK = "# NBVAL_CHECK_OUTPUT"
 
 
 def refresh(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    # mitlib's bounded execution: a plain nbclient run can wait a whole cell
+    # timeout on the explorers' Output widgets (see mitlib.execution)
+    from mitlib.execution import execute_notebook
+
+    nb = execute_notebook(path)
+    nb.metadata.pop("papermill", None)
     for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        if not cell.metadata.get("tags", True):  # papermill adds empty tags
+            cell.metadata.pop("tags")
         if cell.cell_type != "code":
             continue
         if MARK not in cell.source:
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
+    # widget state (random model ids) is not committed: it changes every run
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     print(f"rafraîchi : {path}")
 

@@ -127,7 +127,7 @@ def test_tags_and_theme_hand_computed():
 
 def test_no_needed_domain_gives_zero_overlap():
     projects = make_projects(domaines=[[], None, "juridique; financement"])
-    model = AffinityModel().fit(projects, make_coaches())
+    model = AffinityModel(lexicon=False).fit(projects, make_coaches())
     assert (model.tag_overlap_.loc["P01"] == 0).all()
     assert (model.tag_overlap_.loc["P02"] == 0).all()
     assert model.tag_overlap_.loc["P03", "C03"] == pytest.approx(0.5)
@@ -225,6 +225,7 @@ def test_explain_errors():
         ({"w_text": float("nan")}, "nombre fini"),
         ({"char_ngrams": (5, 3)}, "char_ngrams doit être un couple"),
         ({"ngram_range_words": (0, 2)}, "ngram_range_words doit être"),
+        ({"lexicon": 3}, "lexicon doit valoir True, False ou un chemin"),
     ],
 )
 def test_invalid_settings_rejected_in_french(params, message):
@@ -320,3 +321,131 @@ def test_affinity_from_table_missing_column():
         affinity_from_table(
             pd.DataFrame({"id_projet": [], "id_coach": []}), ["P1"], ["C1"]
         )
+
+
+# -- lexicon: everyday words against professional terms (ticket 14) ---------------
+
+
+def _pair_frames(project_texts, coach_texts, project_domains=None, coach_domains=None):
+    n_p, n_c = len(project_texts), len(coach_texts)
+    projects = pd.DataFrame(
+        {
+            "id": [f"P{i + 1}" for i in range(n_p)],
+            "description": project_texts,
+            "besoins": [""] * n_p,
+            "domaines": project_domains or [[] for _ in range(n_p)],
+            "theme": ["tourisme"] * n_p,
+        }
+    )
+    coaches = pd.DataFrame(
+        {
+            "id": [f"C{i + 1}" for i in range(n_c)],
+            "expertise": coach_texts,
+            "domaines": coach_domains or [[] for _ in range(n_c)],
+            "themes": [["tourisme"]] * n_c,
+        }
+    )
+    return projects, coaches
+
+
+ISSUE_PROJECTS = [
+    "Trouver de l'argent pour démarrer, je n'ai pas d'apport",
+    "Me faire connaître sur Instagram",
+    "Aider les personnes âgées à rester chez elles",
+]
+ISSUE_COACHES = [
+    "Prêt d'honneur, microcrédit, plan de financement",
+    "Stratégie de communication digitale",
+    "Maintien à domicile, silver économie",
+]
+
+
+def test_lexicon_matches_the_issue_examples():
+    projects, coaches = _pair_frames(ISSUE_PROJECTS, ISSUE_COACHES)
+    model = AffinityModel().fit(projects, coaches)
+    aff = model.affinity_matrix()
+    assert aff.idxmax(axis=1).tolist() == ["C1", "C2", "C3"]
+    assert model.inferred_domains_ == {
+        "projets": {
+            "P1": ["financement"],
+            "P2": ["marketing/communication"],
+            "P3": ["santé/bien-vieillir"],
+        },
+        "coachs": {
+            "C1": ["financement"],
+            "C2": ["marketing/communication"],
+            "C3": ["santé/bien-vieillir"],
+        },
+    }
+    assert model.explain("P1", "C1") == (
+        "domaine déduit du texte : financement ; notions rapprochées : "
+        "financement de la création (« trouver de l'argent » ≈ « prêt d'honneur ») ; "
+        "même thème : tourisme"
+    )
+    assert model.explain("P3", "C3") == (
+        "domaine déduit du texte : santé/bien-vieillir ; notions rapprochées : "
+        "maintien à domicile (« personnes âgées » ≈ « maintien à domicile ») ; "
+        "même thème : tourisme"
+    )
+    assert model.explain("P1", "C2") == "même thème : tourisme"
+    # Without the lexicon the texts share no word: only the theme is left.
+    plain = AffinityModel(lexicon=False).fit(projects, coaches)
+    assert plain.tag_overlap_.to_numpy().sum() == 0
+    assert plain.explain("P1", "C1") == "même thème : tourisme"
+
+
+def test_declared_domains_are_never_overridden():
+    projects, coaches = _pair_frames(
+        ISSUE_PROJECTS[:1],
+        ISSUE_COACHES[:2],
+        project_domains=[["juridique"]],
+        coach_domains=[["Juridique"], []],
+    )
+    model = AffinityModel().fit(projects, coaches)
+    assert model.inferred_domains_ == {
+        "projets": {},
+        "coachs": {"C2": ["marketing/communication"]},
+    }
+    assert model.tag_overlap_.loc["P1"].tolist() == [1.0, 0.0]
+    text = model.explain("P1", "C1")
+    assert text.startswith("domaines communs : juridique ; notions rapprochées")
+    # A domain deduced on one side only is said so.
+    projects["domaines"] = [[]]
+    coaches["domaines"] = [["financement"], []]
+    model = AffinityModel().fit(projects, coaches)
+    assert model.explain("P1", "C1").startswith("domaine déduit du texte : financement")
+
+
+def test_reasons_shown_are_reasons_that_counted():
+    projects, coaches = _pair_frames(ISSUE_PROJECTS, ISSUE_COACHES)
+    no_text = AffinityModel(w_text=0).fit(projects, coaches)
+    assert "notions rapprochées" not in no_text.explain("P1", "C1")
+    assert no_text.tag_overlap_.loc["P1", "C1"] == 1.0
+    # Each shown notion raises the text similarity above the lexicon-free one.
+    with_lex = AffinityModel().fit(projects, coaches)
+    plain = AffinityModel(lexicon=False).fit(projects, coaches)
+    for i, j in (("P1", "C1"), ("P2", "C2"), ("P3", "C3")):
+        assert "notions rapprochées" in with_lex.explain(i, j)
+        assert with_lex.text_similarity_.loc[i, j] > plain.text_similarity_.loc[i, j]
+    assert with_lex.explain("P2", "C2", top=0) == (
+        "domaine déduit du texte : marketing/communication ; même thème : tourisme"
+    )
+
+
+def test_lexicon_keeps_texts_without_notions_unchanged():
+    """No notion in a project: the text part is the lexicon-free one."""
+    projects, coaches = make_projects(), make_coaches()
+    projects["description"] = ["zzz qqq"] * 3
+    projects["besoins"] = ["vrac"] * 3
+    a = AffinityModel().fit(projects, coaches)
+    b = AffinityModel(lexicon=False).fit(projects, coaches)
+    pd.testing.assert_frame_equal(a.text_similarity_, b.text_similarity_)
+
+
+def test_transform_and_clone_with_lexicon():
+    projects, coaches = _pair_frames(ISSUE_PROJECTS, ISSUE_COACHES)
+    model = AffinityModel().fit(projects, coaches)
+    pd.testing.assert_frame_equal(
+        model.transform(projects, coaches), model.affinity_matrix()
+    )
+    assert clone(AffinityModel(lexicon=False)).get_params()["lexicon"] is False

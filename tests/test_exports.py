@@ -492,3 +492,27 @@ def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_p
     assert not (out / INCOMPLETE_NOTICE).exists() and (out / MANIFEST).exists()
     assert out / "binomes/binomes_M1.html" in written
     assert not list(out.rglob(".mitlib_en_cours*"))
+
+
+def test_a_worker_that_dies_fails_the_export_at_once_in_french(tmp_path, monkeypatch):
+    """A killed worker (out of memory) must not leave the export waiting."""
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    import mitlib.exports as exports
+    from mitlib.errors import ExecutionError
+    from mitlib.exports import export_all
+
+    real_submit = ProcessPoolExecutor.submit
+
+    def submit_and_kill(self, fn, *args, **kwargs):
+        future = real_submit(self, fn, *args, **kwargs)
+        for process in list(self._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        return future
+
+    monkeypatch.setattr(exports.ProcessPoolExecutor, "submit", submit_and_kill)
+    with pytest.raises(ExecutionError, match="s'est arrêté brutalement"):
+        export_all(None, tmp_path / "sortie", pages=["fiches/fiche_pays.html"])
+    assert (tmp_path / "sortie" / "EXPORT_INCOMPLET.txt").exists()

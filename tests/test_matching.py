@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 import mitlib.matching as matching
+from mitlib import flows
 from mitlib.matching import Assignment, InfeasibleError, assign, greedy_assign
 from mitlib.text import fold
 
@@ -278,6 +280,80 @@ def test_brute_force_3x5_k2_both_modes(seed):
     assert fair.total == pytest.approx(best_fair[1], abs=TOL)
 
 
+def correlated_frame(rng, n_p, n_c):
+    """Every project prefers the same coaches (quality + a little noise)."""
+    quality = rng.random(n_c)
+    return frame(0.7 * quality[None, :] + 0.3 * rng.random((n_p, n_c)))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_brute_force_correlated_both_modes(seed):
+    """Flow routes (total by min-cost flow, max-min by bounds, local search,
+    restricted MILPs) against brute force, on correlated preferences."""
+    rng = np.random.default_rng(100 + seed)
+    per = 2 if seed < 4 else (1, 3)
+    aff = correlated_frame(rng, 4 if per == 2 else 3, 6)  # brute force: < 0.1 M
+    cap = pd.Series(rng.integers(1, 3, size=6), index=aff.columns)
+    cap.iloc[:2] = 2
+    forced = {("P2", "C6")} if seed % 4 == 3 else set()
+    forbidden = {("P1", "C1")} if seed % 4 == 2 else set()
+    kwargs = {"per_project": per, "capacity": cap, "forced": forced}
+    kwargs["forbidden"] = forbidden
+    best_total, best_fair = brute_force(aff, per, cap, forbidden, forced)
+    if best_total is None:
+        with pytest.raises(InfeasibleError):
+            assign(aff, **kwargs)
+        return
+    tot = assign(aff, **kwargs)
+    fair = assign(aff, mode="equitable", **kwargs)
+    for result in (tot, fair):
+        assert_valid(result, aff, **kwargs)
+        assert result.status == "optimal"
+    assert tot.total == pytest.approx(best_total, abs=TOL)
+    assert fair.worst_project == pytest.approx(best_fair[0], abs=TOL)
+    assert fair.total == pytest.approx(best_fair[1], abs=TOL)
+    for stage in fair.stages:  # every reported bound is valid
+        best = best_fair[0] if stage["stage"] == "equite" else best_fair[1]
+        assert stage["bound"] >= best - TOL
+
+
+def test_equitable_proven_by_flow_bounds_without_any_milp(monkeypatch):
+    """Uniform scores: the weighted flows reach the per-project best-k bound,
+    which proves the max-min value; no MILP is needed (nor called)."""
+    rng = np.random.default_rng(3)
+    aff = frame(rng.random((60, 40)))
+    cap = pd.Series(7, index=aff.columns)
+    exact = assign(aff, per_project=3, capacity=cap, mode="equitable")
+    best_k = np.sort(aff.to_numpy(), axis=1)[:, -3:].sum(axis=1).min()
+    assert exact.worst_project == pytest.approx(best_k, rel=1e-12)
+    monkeypatch.setattr(matching, "milp", fake_timeout)
+    result = assign(aff, per_project=3, capacity=cap, mode="equitable")
+    assert result.status == "optimal"
+    assert result.stages[0]["solver"] == "flow"
+    assert result.worst_project == pytest.approx(best_k, rel=1e-12)
+
+
+def test_correlated_time_limit_is_honoured_and_gap_reported():
+    rng = np.random.default_rng(6)
+    aff = correlated_frame(rng, 120, 60)
+    cap = pd.Series(7, index=aff.columns)
+    start = time.perf_counter()
+    result = assign(aff, per_project=3, capacity=cap, mode="equitable", time_limit=3)
+    elapsed = time.perf_counter() - start
+    assert_valid(result, aff, capacity=cap)
+    assert elapsed < 3 * 1.15 + 0.5
+    fair = result.stages[0]
+    assert fair["bound"] >= fair["value"] - TOL
+    if result.status == "gap":
+        assert result.gap == pytest.approx(_gap(fair), abs=1e-12)
+    # Far better than the total-mode optimum's worst project.
+    assert result.worst_project > assign(aff, per_project=3, capacity=cap).worst_project
+
+
+def _gap(stage):
+    return max(stage["bound"] - stage["value"], 0) / abs(stage["bound"])
+
+
 @pytest.mark.parametrize("mode", ["total", "equitable"])
 def test_brute_force_with_quota_and_multi_type_coaches(mode):
     """Coaches with two quota types break total unimodularity: milp fallback."""
@@ -324,7 +400,7 @@ def test_total_mode_against_direct_milp(seed):
     assert_valid(result, aff, capacity=cap)
     total, _ = reference_milp(aff, 3, cap.to_numpy(), "total")
     assert result.total == pytest.approx(total, abs=TOL)
-    assert result.stages[-1]["solver"] == "lp"  # totally unimodular: no branching
+    assert result.stages[-1]["solver"] == "flow"  # no side rows: min-cost flow
 
 
 @pytest.mark.parametrize("seed", [21, 22])
@@ -798,3 +874,76 @@ def test_greedy_is_a_documented_heuristic():
         greedy_assign(aff, per_project=1, capacity=1, forbidden=forbidden)
     exact = assign(aff, per_project=1, capacity=1, forbidden=forbidden)
     assert exact.total == pytest.approx(1.5)
+
+
+# ---------------------------------------------------------------------------
+# mitlib.flows: the flow helpers behind the fast routes
+# ---------------------------------------------------------------------------
+
+
+def _pairs_of(scores):
+    ep, ec = np.nonzero(np.ones(scores.shape, dtype=bool))
+    return ep, ec, scores[ep, ec]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_flows_best_bmatching_certified_against_milp(seed):
+    """Min-cost flow on partitioned candidates + pricing = the LP optimum."""
+    rng = np.random.default_rng(200 + seed)
+    aff, cap = random_instance(rng, 30, 40, 3, slack=5)
+    scores = aff.to_numpy()
+    ep, ec, w = _pairs_of(scores)
+    n_p, n_c = scores.shape
+    res = flows.best_bmatching(
+        n_p, n_c, ep, ec, w, np.full(n_p, 3), np.full(n_p, 3), cap.to_numpy(), width=4
+    )
+    total, _ = reference_milp(aff, 3, cap.to_numpy(), "total")
+    assert res.value == pytest.approx(total, abs=TOL)
+    assert res.value <= res.bound <= res.value + 1e-6
+    assert np.bincount(ep[res.x], minlength=n_p).tolist() == [3] * n_p
+    assert (np.bincount(ec[res.x], minlength=n_c) <= cap.to_numpy()).all()
+
+
+def test_flows_top_columns_is_a_per_row_partition():
+    rng = np.random.default_rng(1)
+    scores = rng.random((5, 9))
+    ep, _, w = _pairs_of(scores)
+    mask = flows.top_columns(ep, w, 5, 3).reshape(5, 9)
+    expected = scores >= np.sort(scores, axis=1)[:, [-3]]
+    assert (mask == expected).all()
+    # Ragged rows (forbidden pairs) take the per-row path.
+    keep = rng.random(45) < 0.7
+    mask = flows.top_columns(ep[keep], w[keep], 5, 2)
+    for i in range(5):
+        row = w[keep][ep[keep] == i]
+        assert mask[ep[keep] == i].sum() == min(2, len(row))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_flows_bounds_and_heuristics_on_brute_force(seed):
+    """threshold_bound and maximin_dual bound the brute-force max-min value
+    from above; lift_worst and raise_total keep every count and floor."""
+    rng = np.random.default_rng(300 + seed)
+    aff = correlated_frame(rng, 4, 6) if seed % 2 else frame(rng.random((4, 6)))
+    cap = pd.Series([2, 2, 1, 2, 1, 2], index=aff.columns)
+    _, (best_worst, _) = brute_force(aff, 2, cap)
+    scores, caps = aff.to_numpy(), cap.to_numpy()
+    ep, ec, w = _pairs_of(scores)
+    res = flows.best_bmatching(4, 6, ep, ec, w, np.full(4, 2), np.full(4, 2), caps)
+    start = (scores * res.x.reshape(4, 6)).sum(axis=1).min()
+    best_k = np.sort(scores, axis=1)[:, -2:].sum(axis=1).min()
+    tight = flows.threshold_bound(4, 6, ep, ec, w, 2, caps, start, best_k)
+    assert best_worst - TOL <= tight <= best_k
+    dual = flows.maximin_dual(4, 6, ep, ec, w, np.full(4, 2), np.full(4, 2), caps)
+    assert dual >= best_worst - TOL
+    allowed, fixed = np.ones((4, 6), bool), np.zeros((4, 6), bool)
+    lifted = flows.lift_worst(scores, allowed, fixed, res.x.reshape(4, 6), caps)
+    raised = flows.raise_total(
+        scores, allowed, fixed, lifted, caps, (scores * lifted).sum(axis=1).min()
+    )
+    for x in (lifted, raised):
+        assert (x.sum(axis=1) == 2).all() and (x.sum(axis=0) <= caps).all()
+    worst = (scores * lifted).sum(axis=1).min()
+    assert start - 1e-12 <= worst <= best_worst + TOL
+    assert (scores * raised).sum(axis=1).min() >= worst - 1e-12
+    assert (scores * raised).sum() >= (scores * lifted).sum() - 1e-12
