@@ -357,6 +357,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "place du calcul",
     )
     pairs.add_argument(
+        "--lexique",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FICHIER",
+        help="lexique YAML qui complète celui de mitlib (même format que "
+        "mitlib/assets/lexique.yaml ; option répétable)",
+    )
+    pairs.add_argument(
         "--imposer",
         type=_imposer,
         action="append",
@@ -635,6 +644,7 @@ def _cmd_binomes(args) -> int:
     forced = [t if isinstance(t, tuple) else parse_pair(t) for t in args.imposer]
     quotas = _quotas(args.quota)
     inputs = load_pairing_inputs(args.coachs, args.projets, args.affinites)
+    inputs.lexicon_files = list(args.lexique)
     if args.marathon is not None and args.marathon.strip() not in inputs.marathons():
         from mitlib.errors import OptionError
 

@@ -160,6 +160,8 @@ class PairingInputs:
     affinity_table: pd.DataFrame | None = None
     affinity_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Extra lexicon files of the chargé de mission (see mitlib.lexicon).
+    lexicon_files: list[Path] = field(default_factory=list)
 
     @property
     def fictional(self) -> bool:
@@ -188,6 +190,7 @@ class PairingInputs:
             ("coachs", self.coachs.path),
             ("projets", self.projets.path),
             ("affinites", self.affinity_path),
+            *(("lexique", Path(p)) for p in self.lexicon_files),
         ):
             if path is not None:
                 rows.append((f"{what} ({path.name}) : sha256", file_sha256(path)))
@@ -510,7 +513,7 @@ def prepare_marathon(inputs: PairingInputs, marathon: str) -> MarathonData:
                         (pid, cid), f"{_SAME_ORG} : {_text(coach['organisation'])}"
                     )
 
-    model = AffinityModel().fit(
+    model = AffinityModel(lexicon=inputs.lexicon_files or True).fit(
         projects.reset_index(drop=True), coaches.reset_index(drop=True)
     )
     source, affinity_file = "modele", ""

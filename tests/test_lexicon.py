@@ -222,3 +222,38 @@ def test_expected_coach_domain_is_deduced_from_project_text(evaluation, lexicon)
         for coach in coaches.itertuples():  # coaches' own wording
             assert coach.domaine in lexicon.domains(coach.expertise), coach.id
     assert sum(hits) / len(hits) >= 0.95
+
+
+def test_mit_binomes_takes_the_users_lexicon_and_traces_it(tmp_path, capsys):
+    from mitlib.cli import main
+    from mitlib.provenance import file_sha256
+
+    extra = tmp_path / "mon_lexique.yaml"
+    extra.write_text(
+        "version: 1\nnotions:\n  vente à la ferme:\n"
+        "    domaine: agriculture/alimentation\n"
+        "    expressions: [vendre mes légumes au bord de la route]\n"
+        "    termes: [vente directe à la ferme]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "sortie"
+    args = [
+        "binomes",
+        "--marathon",
+        "M3",
+        "--lexique",
+        str(extra),
+        "--sortie",
+        str(out),
+    ]
+    assert main(args) == 0
+    provenance = (out / "provenance.csv").read_text("utf-8-sig")
+    assert f"lexique (mon_lexique.yaml) : sha256;{file_sha256(extra)}" in provenance
+    bad = tmp_path / "faux.yaml"
+    bad.write_text("version: 1\nnotions:\n  x:\n    domaine: astrologie\n", "utf-8")
+    args[4] = str(bad)
+    args[-1] = str(tmp_path / "autre")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Lexique faux.yaml, ligne 3 (notion « x ») : domaine inconnu" in err
+    assert not (tmp_path / "autre" / "binomes.csv").exists()
