@@ -519,13 +519,16 @@ def _write_rejects(results, folder) -> list[Path]:
     and the public columns only (``mit verifier`` writes the whole rows beside
     the input file, for its owner).
     """
+    from mitlib.text import format_fr
+
     written = []
     for res in results:
         if len(res.rejects):
             name = f"{res.table}_rejets.csv"
             written.append(res.write_rejects(folder.staging / name, public=True))
             print(
-                f"  {res.path.name} : {len(res.rejects)} ligne(s) rejetée(s), écrites "
+                f"  {res.path.name} : {format_fr(len(res.rejects), 0)} ligne(s) "
+                "rejetée(s), écrites "
                 f"dans {folder.path / name} (les lignes valides sont utilisées)",
                 file=sys.stderr,
             )

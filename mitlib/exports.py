@@ -34,6 +34,7 @@ from mitlib.execution import CELL_TIMEOUT, execute_notebook  # noqa: F401
 from mitlib.offline import StaticMap, static_map  # noqa: F401 - re-exported
 from mitlib.outputs import OutputFolder, inside, safe_name, safe_names
 from mitlib.printable import INTERNAL_NOTICE, PUBLIC_NOTICE
+from mitlib.text import format_fr
 
 __all__ = [
     "PageInfo",
@@ -395,7 +396,8 @@ def export_all(
         )
     if progress is not None and public:
         progress(
-            f"Vérifié : aucune des {len(personal)} données personnelles des "
+            f"Vérifié : aucune des {format_fr(len(personal), 0)} données "
+            "personnelles des "
             "entrées n'apparaît dans les fichiers écrits."
         )
     return folder.final_paths(staged)
@@ -600,7 +602,8 @@ def _write_rejects(territory, inputs: Mapping[str, Path], out: Path, say):
             out.mkdir(parents=True, exist_ok=True)
             path = result.write_rejects(out / f"{table}_rejets.csv", public=True)
             say(
-                f"{inputs[table].name} : {len(result.rejects)} ligne(s) rejetée(s), "
+                f"{inputs[table].name} : {format_fr(len(result.rejects), 0)} "
+                "ligne(s) rejetée(s), "
                 f"écrites dans rejets/{path.name} (les lignes valides sont utilisées)"
             )
             written.append(path)

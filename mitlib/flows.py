@@ -374,16 +374,24 @@ def lift_worst(a, allowed, fixed, chosen, cap, deadline=None, floor=np.inf):
             blocked[p] = True
             continue
         c, j, q = best_move
-        x[p, c], x[p, j] = False, True
-        sums[p] += a[p, j] - a[p, c]
-        if q < 0:
-            load[c] -= 1
-            load[j] += 1
-        else:
-            x[q, j], x[q, c] = False, True
-            sums[q] += a[q, c] - a[q, j]
+        _apply_move(x, sums, load, a, p, c, j, q, c)
         blocked[:] = False
     return x
+
+
+def _apply_move(x, sums, load, a, p, c, j, q, other) -> None:
+    """Project ``p`` swaps coach ``c`` for ``j``; with ``q ≥ 0``, project
+    ``q`` gives up ``j`` and takes ``other`` (``c`` itself in an exchange)."""
+    x[p, c], x[p, j] = False, True
+    sums[p] += a[p, j] - a[p, c]
+    if q < 0:
+        load[c] -= 1
+        load[j] += 1
+    else:
+        x[q, j], x[q, other] = False, True
+        sums[q] += a[q, other] - a[q, j]
+        load[c] -= 1
+        load[other] += 1
 
 
 def maximin_dual(n_p, n_c, ep, ec, w, lo, hi, cap, *, iters=40, deadline=None):
@@ -467,16 +475,6 @@ def raise_total(a, allowed, fixed, chosen, cap, floor, deadline=None):
                     best_gain, best_move = g[q, j], (c, int(j), int(q), other)
             if best_move is None:
                 continue
-            c, j, q, other = best_move
             improved = True
-            x[p, c], x[p, j] = False, True
-            sums[p] += a[p, j] - a[p, c]
-            if q < 0:
-                load[c] -= 1
-                load[j] += 1
-            else:
-                x[q, j], x[q, other] = False, True
-                sums[q] += a[q, other] - a[q, j]
-                load[c] -= 1
-                load[other] += 1
+            _apply_move(x, sums, load, a, p, *best_move)
     return x

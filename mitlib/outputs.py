@@ -270,6 +270,7 @@ class OutputFolder:
 
     def _check_privacy(self, files: list[Path]) -> None:
         from mitlib.privacy import find_personal_values
+        from mitlib.text import format_fr
 
         hits = find_personal_values(files, self.personal)
         if hits:
@@ -280,7 +281,8 @@ class OutputFolder:
                 for p, v in hits[:5]
             )
             raise PrivacyError(
-                f"Export public annulé : {len(hits)} donnée(s) personnelle(s) des "
+                f"Export public annulé : {format_fr(len(hits), 0)} donnée(s) "
+                "personnelle(s) des "
                 f"fichiers d'entrée se retrouveraient dans les fichiers écrits "
                 f"({shown}). Rien n'a été publié dans {self.path}. Si une "
                 "colonne publique contient aussi ce texte (une organisation qui "
