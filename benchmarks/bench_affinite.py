@@ -9,7 +9,7 @@ projects in five groups, one per marathon theme, each group with ten coaches
 described in professional terms and no ``domaines`` filled in (as often in
 real files). Most projects are written in everyday words (« trouver de
 l'argent pour démarrer »), some in the coaches' words. For each variant of
-:class:`mitlib.affinity.AffinityModel` (tf-idf alone, ``lexicon=False``;
+:class:`mitlib.binomes.affinity.AffinityModel` (tf-idf alone, ``lexicon=False``;
 with the lexicon, the default) the script prints, for all projects, per
 register and for the ten control projects, the share of projects whose
 expected coach is ranked first (top-1), among the first three (top-3), and
@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from mitlib.affinity import AffinityModel
-from mitlib.pairing import load_pairing_inputs
+from mitlib.binomes.affinity import AffinityModel
+from mitlib.binomes.pairing import load_pairing_inputs
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "data"
 CASES = CASES / "affinite_evaluation.yaml"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import tempfile
 import time
 
-from mitlib.pairing import (
+from mitlib.binomes.pairing import (
     load_pairing_inputs,
     prepare_marathon,
     run_pairing,

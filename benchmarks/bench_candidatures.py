@@ -13,13 +13,13 @@ from pathlib import Path
 
 from _timing import timed
 
-from mitlib.candidacies import load_candidacies
-from mitlib.candidacy_map import candidacy_map
-from mitlib.candidacy_outputs import write_candidacy_outputs
-from mitlib.diagnosis import run_diagnosis
-from mitlib.maps import render_html
-from mitlib.proposal import analyse
-from mitlib.territory import load_territory
+from mitlib.candidatures.inputs import load_candidacies
+from mitlib.candidatures.map import candidacy_map
+from mitlib.candidatures.outputs import write_candidacy_outputs
+from mitlib.candidatures.proposal import analyse
+from mitlib.data.territory import load_territory
+from mitlib.diagnostic.diagnosis import run_diagnosis
+from mitlib.diagnostic.maps import render_html
 
 
 def main() -> None:

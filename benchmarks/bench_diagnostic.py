@@ -11,11 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from mitlib.indicators import aggregate, commune_indicators
-from mitlib.io import load_table
-from mitlib.maps import diagnosis_map, render_html
-from mitlib.sample import write_sample
-from mitlib.territory import build_territory, load_territory
+from mitlib.data.io import load_table
+from mitlib.data.sample import write_sample
+from mitlib.data.territory import build_territory, load_territory
+from mitlib.diagnostic.indicators import aggregate, commune_indicators
+from mitlib.diagnostic.maps import diagnosis_map, render_html
 
 
 def timed(label: str, fn):

@@ -181,7 +181,7 @@ def render_times(map_file: Path, communes: int) -> list[float] | str:
 
 
 def main() -> None:
-    from mitlib.territory import load_territory
+    from mitlib.data.territory import load_territory
 
     communes = len(load_territory().communes)
     with tempfile.TemporaryDirectory(prefix="bench_exports_") as tmp:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
-from mitlib.matching import Assignment, assign
+from mitlib.binomes.matching import Assignment, assign
 
 K = 3
 CAPACITY = 7

@@ -4,7 +4,7 @@ Run with ``python benchmarks/bench_scoring.py``. Prints:
 
 * scoring of 200 candidacies × 15 criteria, and SMAA with 10,000 weight draws;
 * the attribution MILP on 5 EPCI × 40 candidacies × 5 themes;
-* :func:`mitlib.attribution.pair_frequency` on 1,000 draws.
+* :func:`mitlib.candidatures.attribution.pair_frequency` on 1,000 draws.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from _timing import timed
 
-from mitlib.attribution import attribute, next_best, pair_frequency
-from mitlib.grid import Grid
-from mitlib.scoring import score
-from mitlib.sensitivity import smaa, weight_stability
+from mitlib.candidatures.attribution import attribute, next_best, pair_frequency
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.scoring import score
+from mitlib.candidatures.sensitivity import smaa, weight_stability
 
 THEMES = ["commerce", "tourisme", "terroir", "culture", "quotidien"]
 

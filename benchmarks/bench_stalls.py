@@ -4,7 +4,7 @@ Run with ``make bench`` (or ``python benchmarks/bench_stalls.py [--runs N]
 [--workers N]``). Executes notebooks 01, 02 and 03 (once per marathon) in turn
 on the bundled sample, with the parameters ``mit exporter`` gives them (static
 mode), in worker processes started like the export's (``spawn``, two at a
-time), through :func:`mitlib.execution.execute_notebook`. Prints the time of
+time), through :func:`mitlib.export.execution.execute_notebook`. Prints the time of
 each execution and its slowest cell, the median, the slowest and the ratio
 slowest / median.
 
@@ -29,8 +29,8 @@ RATIO_TARGET = 3.0
 
 def plan(runs: int) -> list[tuple[str, str, dict]]:
     """(label, notebook, parameters) of each execution, 01 → 02 → 03 in turn."""
-    from mitlib.exports import _jobs, _parameters, find_inputs
-    from mitlib.territory import load_territory
+    from mitlib.data.territory import load_territory
+    from mitlib.export.exporter import _jobs, _parameters, find_inputs
 
     inputs = find_inputs(None)
     jobs = _jobs(load_territory(), inputs)
@@ -48,8 +48,8 @@ def plan(runs: int) -> list[tuple[str, str, dict]]:
 def execute(notebook: str, parameters: dict) -> tuple[float, float, int]:
     """In a worker: seconds of the execution, of its slowest cell, and that
     cell's number."""
-    from mitlib.config import PROJECT_ROOT
-    from mitlib.execution import execute_notebook
+    from mitlib.core.config import PROJECT_ROOT
+    from mitlib.export.execution import execute_notebook
 
     start = time.perf_counter()
     nb = execute_notebook(PROJECT_ROOT / "notebooks" / notebook, parameters)

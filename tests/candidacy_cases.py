@@ -4,7 +4,7 @@ Imported by the ``test_candidacies``, ``test_proposal``, ``test_history``,
 ``test_sheets``, ``test_candidacy_*`` modules (pytest puts ``tests/`` on the
 import path). The diagnosis of the bundled sample is the slow part: it is
 computed once and shared; tests that change inputs build their own
-:class:`~mitlib.candidacies.CandidacyInputs` on it.
+:class:`~mitlib.candidatures.inputs.CandidacyInputs` on it.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from mitlib.candidacies import CandidacyInputs, load_candidacies
-from mitlib.config import EXAMPLE_DIR
-from mitlib.diagnosis import Diagnosis, run_diagnosis
-from mitlib.proposal import CandidacyAnalysis, analyse
-from mitlib.territory import load_territory
+from mitlib.candidatures.inputs import CandidacyInputs, load_candidacies
+from mitlib.candidatures.proposal import CandidacyAnalysis, analyse
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.territory import load_territory
+from mitlib.diagnostic.diagnosis import Diagnosis, run_diagnosis
 
 SAMPLE_CANDIDACIES = EXAMPLE_DIR / "candidatures.csv"
 SAMPLE_GRID = EXAMPLE_DIR / "grille.yaml"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mitlib.territory import LAMBERT93, WGS84, Territory, load_territory
+from mitlib.data.territory import LAMBERT93, WGS84, Territory, load_territory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -83,7 +83,7 @@ def l93_points(coords, **columns) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def exported(tmp_path_factory) -> Path:
     """The full export of the bundled sample (``mit exporter``), made once."""
-    from mitlib.exports import export_all
+    from mitlib.export.exporter import export_all
 
     out = tmp_path_factory.mktemp("exports")
     export_all(None, out)
@@ -105,7 +105,7 @@ def exported_public(tmp_path_factory, exported) -> Path:
 
     from hostile import write_hostile_sample
 
-    from mitlib.exports import export_all
+    from mitlib.export.exporter import export_all
 
     root = tmp_path_factory.mktemp("public")
     data = write_hostile_sample(root / "donnees")
@@ -115,7 +115,7 @@ def exported_public(tmp_path_factory, exported) -> Path:
     before = sorted(str(p) for p in base.rglob("*") if p.is_file())
     from hostile import HOSTILE
 
-    from mitlib.outputs import safe_name
+    from mitlib.data.outputs import safe_name
 
     # one page of each notebook (the full public export is make demo's and
     # the benchmark's): the tables, sheets, map and GeoPackage are complete

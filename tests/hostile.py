@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mitlib.config import EXAMPLE_DIR
+from mitlib.core.config import EXAMPLE_DIR
 
 #: What the hostile sample plants, by kind.
 HOSTILE = {

@@ -19,8 +19,8 @@ MARK = "# NBVAL_CHECK_OUTPUT"
 
 def refresh(path: Path) -> None:
     # mitlib's bounded execution: a plain nbclient run can wait a whole cell
-    # timeout on the explorers' Output widgets (see mitlib.execution)
-    from mitlib.execution import execute_notebook
+    # timeout on the explorers' Output widgets (see mitlib.export.execution)
+    from mitlib.export.execution import execute_notebook
 
     nb = execute_notebook(path)
     nb.metadata.pop("papermill", None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mitlib.grid import Grid
-from mitlib.scoring import score
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.scoring import score
 
 #
 # criterion   direction  weight   47001  47002  47003  47004

@@ -1,11 +1,11 @@
-"""Tests for mitlib.affinity: the affinity model and user-supplied tables."""
+"""Tests for mitlib.binomes.affinity: the affinity model and user-supplied tables."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from mitlib.affinity import AffinityModel, affinity_from_table
+from mitlib.binomes.affinity import AffinityModel, affinity_from_table
 
 
 def make_projects(**overrides):

@@ -1,4 +1,5 @@
-"""Tests of mitlib.attribution: known answers and brute-force enumeration."""
+"""Tests of mitlib.candidatures.attribution: known answers and brute-force
+enumeration."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitlib.attribution import (
+from mitlib.candidatures.attribution import (
     Attribution,
     attribute,
     next_best,
@@ -425,7 +426,7 @@ def test_schedule_matches_brute_force(seed):
 
 def test_fractional_relaxation_falls_back_to_milp(monkeypatch):
     """Seed 203 (ACV row): the LP relaxation has a fractional optimum."""
-    import mitlib.attribution as module
+    import mitlib.candidatures.attribution as module
 
     calls = []
     real_milp = module.milp

@@ -1,4 +1,5 @@
-"""Tests of mitlib.candidacies: the criteria table, preferences, calendar, errors."""
+"""Tests of mitlib.candidatures.inputs: the criteria table, preferences, calendar,
+errors."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from candidacy_cases import (
 )
 from pyproj import Transformer
 
-from mitlib.candidacies import (
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.inputs import (
     availability,
     criteria_table,
     describe_source,
@@ -25,9 +27,8 @@ from mitlib.candidacies import (
     radius_source,
     theme_preferences,
 )
-from mitlib.grid import Grid
-from mitlib.io import load_table
-from mitlib.schemas import THEMES
+from mitlib.data.io import load_table
+from mitlib.data.schemas import THEMES
 
 
 def test_criteria_table_hand_checked_values():

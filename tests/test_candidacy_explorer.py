@@ -1,16 +1,16 @@
-"""Tests of mitlib.candidacy_explorer: the weight sliders re-rank live."""
+"""Tests of mitlib.candidatures.explorer: the weight sliders re-rank live."""
 
 from __future__ import annotations
 
 from candidacy_cases import sample_analysis, sample_inputs
 
-from mitlib.candidacy_explorer import (
+from mitlib.candidatures.explorer import (
     CandidacyExplorer,
     alternatives_frame,
     attribution_frame,
     ranking_frame,
 )
-from mitlib.scoring import score
+from mitlib.candidatures.scoring import score
 
 
 def test_sliders_rerank_like_score_and_reset_restores():

@@ -1,12 +1,12 @@
-"""Tests of mitlib.candidacy_map: offline, deterministic, escaped."""
+"""Tests of mitlib.candidatures.map: offline, deterministic, escaped."""
 
 from __future__ import annotations
 
 from candidacy_cases import sample_analysis
 
-from mitlib.candidacy_map import _tooltip, candidacy_map
-from mitlib.maps import render_html
-from mitlib.offline import external_references
+from mitlib.candidatures.map import _tooltip, candidacy_map
+from mitlib.diagnostic.maps import render_html
+from mitlib.render.offline import external_references
 
 
 def test_map_is_offline_deterministic_and_shows_the_hosts():

@@ -1,7 +1,7 @@
-"""Tests of ``mit candidatures noter`` and mitlib.candidacy_outputs.
+"""Tests of ``mit candidatures noter`` and mitlib.candidatures.outputs.
 
 The command runs twice on the bundled sample (module fixture); the outputs
-must be byte-identical, consistent with :func:`mitlib.scoring.score`, carry
+must be byte-identical, consistent with :func:`mitlib.candidatures.scoring.score`, carry
 both hashes, never hold personal data and escape user text.
 """
 
@@ -26,13 +26,13 @@ from candidacy_cases import (
     write_grid,
 )
 
-from mitlib.candidacy_outputs import write_candidacy_outputs
-from mitlib.cli import main
-from mitlib.offline import external_references
-from mitlib.proposal import analyse
-from mitlib.provenance import file_sha256
-from mitlib.scoring import score
-from mitlib.writers import write_xlsx
+from mitlib.candidatures.outputs import write_candidacy_outputs
+from mitlib.candidatures.proposal import analyse
+from mitlib.candidatures.scoring import score
+from mitlib.cli.main import main
+from mitlib.core.provenance import file_sha256
+from mitlib.core.writers import write_xlsx
+from mitlib.render.offline import external_references
 
 GRID_SHA = file_sha256(SAMPLE_GRID)
 CANDIDACIES_SHA = file_sha256(SAMPLE_CANDIDACIES)
@@ -300,5 +300,5 @@ def test_write_xlsx_is_reproducible(tmp_path):
     with zipfile.ZipFile(tmp_path / "1.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
-    assert "2000-01-01T00:00:00Z" in core  # mitlib.provenance.FIXED_DATE
+    assert "2000-01-01T00:00:00Z" in core  # mitlib.core.provenance.FIXED_DATE
     assert pd.read_excel(tmp_path / "1.xlsx", sheet_name="b")["y"].tolist() == ["é"]

@@ -3,9 +3,9 @@ import re
 import pandas as pd
 import pytest
 
-from mitlib.cli import main
-from mitlib.io import example_path
-from mitlib.provenance import file_sha256
+from mitlib.cli.main import main
+from mitlib.core.provenance import file_sha256
+from mitlib.data.io import example_path
 
 
 def test_help_is_french(capsys):
@@ -85,7 +85,7 @@ def test_modeles_and_diagnostic(tmp_path, capsys):
 
 
 def test_carte_writes_offline_map_for_user_files(tmp_path, capsys):
-    from mitlib.offline import external_references
+    from mitlib.render.offline import external_references
 
     acteurs = tmp_path / "acteurs.csv"
     acteurs.write_text(
@@ -167,7 +167,7 @@ def test_rejects_in_output_folders_keep_public_columns_only(tmp_path, capsys):
         assert rejects["ligne"].tolist() == ["5"]
         text = path.read_text("utf-8-sig")
         assert "@" not in text, table
-        from mitlib.schemas import get_schema
+        from mitlib.data.schemas import get_schema
 
         public = {"ligne", "motifs", *get_schema(table).public_columns}
         assert set(rejects.columns) <= public, table
@@ -176,7 +176,7 @@ def test_rejects_in_output_folders_keep_public_columns_only(tmp_path, capsys):
 def test_find_inputs_gives_absolute_paths_for_a_relative_folder(tmp_path, monkeypatch):
     """Found by the adversarial review: the notebooks run in their own folder,
     so a relative --donnees made every page fail."""
-    from mitlib.exports import find_inputs
+    from mitlib.export.exporter import find_inputs
 
     (tmp_path / "donnees").mkdir()
     (tmp_path / "donnees" / "locaux.csv").write_text("id;commune\n", encoding="utf-8")
@@ -187,7 +187,7 @@ def test_find_inputs_gives_absolute_paths_for_a_relative_folder(tmp_path, monkey
 
 
 def test_a_real_bug_shows_its_traceback_and_how_to_report_it(monkeypatch, capsys):
-    import mitlib.cli as cli
+    import mitlib.cli.main as cli
 
     def broken(_args):
         return {}["clé"]  # a bug, not a user's mistake
@@ -200,7 +200,7 @@ def test_a_real_bug_shows_its_traceback_and_how_to_report_it(monkeypatch, capsys
 
 
 def test_ctrl_c_in_a_command_exits_130_in_french(monkeypatch, capsys):
-    import mitlib.cli as cli
+    import mitlib.cli.main as cli
 
     def interrupted(_args):
         raise KeyboardInterrupt
@@ -226,7 +226,7 @@ def test_ctrl_c_in_a_command_exits_130_in_french(monkeypatch, capsys):
 def test_system_refusals_are_french_with_their_exit_code(
     monkeypatch, capsys, error, code, message
 ):
-    import mitlib.cli as cli
+    import mitlib.cli.main as cli
 
     def refused(_args):
         raise error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import mitlib.config as config
+import mitlib.core.config as config
 
 ROOT = Path(__file__).resolve().parents[1]
 

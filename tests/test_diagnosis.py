@@ -2,9 +2,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from mitlib.diagnosis import run_diagnosis, to_text_lists, write_diagnosis
-from mitlib.io import example_path
-from mitlib.provenance import file_sha256
+from mitlib.core.provenance import file_sha256
+from mitlib.data.io import example_path
+from mitlib.diagnostic.diagnosis import run_diagnosis, to_text_lists, write_diagnosis
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_to_text_lists():
 
 
 def test_commune_profile_compares_commune_epci_and_territory(diag):
-    from mitlib.diagnosis import commune_profile
+    from mitlib.diagnostic.diagnosis import commune_profile
 
     fiche = commune_profile(diag, "monflanquin")
     assert fiche.columns.tolist() == [

@@ -1,4 +1,4 @@
-"""Tests of mitlib.execution: headless runs are bounded and never stall."""
+"""Tests of mitlib.export.execution: headless runs are bounded and never stall."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from queue import Empty
 import nbformat
 import pytest
 
-import mitlib.execution as execution
-from mitlib.config import PROJECT_ROOT
-from mitlib.errors import ExecutionError, InputError
-from mitlib.execution import execute_notebook
+import mitlib.export.execution as execution
+from mitlib.core.config import PROJECT_ROOT
+from mitlib.core.errors import ExecutionError, InputError
+from mitlib.export.execution import execute_notebook
 
 #: Displays into four Output widgets, as the explorers do: with nbclient's
 #: stock client this cell waited for its whole timeout before finishing.
@@ -79,7 +79,7 @@ def test_a_users_mistake_in_a_cell_is_a_french_input_error(tmp_path):
     path = _notebook(
         tmp_path,
         "x = 1",
-        "from mitlib.errors import OptionError\n"
+        "from mitlib.core.errors import OptionError\n"
         "raise OptionError('tirages : 10 n\\'est pas accepté (de 100 à 100 000).')",
     )
     with pytest.raises(InputError) as caught:
@@ -176,11 +176,11 @@ def test_notebook_01_default_parameters_runs_headless(monkeypatch):
 def test_static_explorers_fill_no_output_widget(monkeypatch, territory):
     from candidacy_cases import sample_inputs
 
-    import mitlib.candidacy_explorer as ce
-    import mitlib.explorer as de
-    import mitlib.pairing_explorer as pe
-    from mitlib.diagnosis import run_diagnosis
-    from mitlib.pairing import load_pairing_inputs
+    import mitlib.binomes.explorer as pe
+    import mitlib.candidatures.explorer as ce
+    import mitlib.diagnostic.explorer as de
+    from mitlib.binomes.pairing import load_pairing_inputs
+    from mitlib.diagnostic.diagnosis import run_diagnosis
 
     shown = []
     for module in (de, ce, pe):

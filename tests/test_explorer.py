@@ -1,8 +1,8 @@
 import folium
 import pytest
 
-from mitlib.diagnosis import run_diagnosis
-from mitlib.explorer import ALL, DiagnosisExplorer, filter_actors
+from mitlib.diagnostic.diagnosis import run_diagnosis
+from mitlib.diagnostic.explorer import ALL, DiagnosisExplorer, filter_actors
 
 
 @pytest.fixture(scope="module")

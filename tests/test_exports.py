@@ -7,9 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mitlib.config import EXAMPLE_DIR
-from mitlib.errors import InputError
-from mitlib.exports import (
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.core.errors import InputError
+from mitlib.core.provenance import file_sha256
+from mitlib.export.exporter import (
     INTERNAL_NOTICE,
     PUBLIC_NOTICE,
     PageInfo,
@@ -17,8 +18,7 @@ from mitlib.exports import (
     normalize_notebook,
     render_page,
 )
-from mitlib.offline import external_references
-from mitlib.provenance import file_sha256
+from mitlib.render.offline import external_references
 
 EPCI = ["200023307", "200036523", "200068922", "200068930", "244701405"]
 
@@ -160,7 +160,7 @@ ONE_PAGE_OF_EACH = (
 
 
 def test_two_runs_give_byte_identical_files(exported, tmp_path):
-    from mitlib.exports import export_all
+    from mitlib.export.exporter import export_all
 
     export_all(None, tmp_path, pages=ONE_PAGE_OF_EACH)
     second = {
@@ -252,7 +252,7 @@ def test_internal_pairing_sheets_name_the_people(exported):
 
 
 def test_export_skips_notebooks_whose_tables_are_missing(tmp_path):
-    from mitlib.exports import export_all
+    from mitlib.export.exporter import export_all
 
     (tmp_path / "donnees").mkdir()
     written = export_all(tmp_path / "donnees", tmp_path / "out")
@@ -332,7 +332,7 @@ def test_public_export_writes_nothing_outside_its_folder(exported_public):
 def test_hostile_ids_become_safe_file_names(exported_public):
     from hostile import HOSTILE
 
-    from mitlib.outputs import safe_name
+    from mitlib.data.outputs import safe_name
 
     marathon = safe_name(HOSTILE["marathon"])
     assert marathon == "evasion_m1_" + marathon.rsplit("_", 1)[1]
@@ -348,7 +348,7 @@ def test_public_export_replaced_the_internal_run_it_was_written_over(
 ):
     import json
 
-    from mitlib.outputs import INCOMPLETE_NOTICE, MANIFEST
+    from mitlib.data.outputs import INCOMPLETE_NOTICE, MANIFEST
 
     # the internal run's M1 pages are gone (M1 is now another id)
     assert not (exported_public / "binomes/binomes_M1.html").exists()
@@ -372,7 +372,7 @@ def test_public_export_replaced_the_internal_run_it_was_written_over(
 def test_public_export_leaks_no_planted_personal_value(exported_public):
     from hostile import HOSTILE
 
-    from mitlib.privacy import find_personal_values
+    from mitlib.data.privacy import find_personal_values
 
     planted = [
         "proprio.decale@exemple.org",
@@ -387,7 +387,7 @@ def test_public_rejects_keep_public_columns_only(exported_public):
     import pandas as pd
     from hostile import HOSTILE
 
-    from mitlib.schemas import get_schema
+    from mitlib.data.schemas import get_schema
 
     rejects = pd.read_csv(
         exported_public / "rejets/coachs_rejets.csv",
@@ -407,7 +407,7 @@ def test_no_formula_reaches_a_spreadsheet(exported_public):
     import openpyxl
     from hostile import HOSTILE
 
-    from mitlib.writers import FORMULA_TRIGGERS
+    from mitlib.core.writers import FORMULA_TRIGGERS
 
     books = sorted(exported_public.rglob("*.xlsx"))
     assert len(books) >= 3
@@ -450,7 +450,7 @@ def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_p
 
     import pandas as pd
 
-    from mitlib.outputs import INCOMPLETE_NOTICE, MANIFEST
+    from mitlib.data.outputs import INCOMPLETE_NOTICE, MANIFEST
 
     data = tmp_path / "donnees"
     data.mkdir()
@@ -462,7 +462,7 @@ def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_p
             data / f"{table}.csv", sep=";", index=False, encoding="utf-8-sig"
         )
     out = tmp_path / "exports"
-    command = [sys.executable, "-m", "mitlib.cli", "exporter"]
+    command = [sys.executable, "-m", "mitlib.cli.main", "exporter"]
     command += ["--donnees", str(data), "--sortie", str(out)]
     proc = subprocess.Popen(
         command,
@@ -486,7 +486,7 @@ def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_p
     assert (out / INCOMPLETE_NOTICE).exists() and not (out / MANIFEST).exists()
     assert "pas fiables" in (out / INCOMPLETE_NOTICE).read_text("utf-8")
 
-    from mitlib.exports import export_all
+    from mitlib.export.exporter import export_all
 
     written = export_all(data, out)
     assert not (out / INCOMPLETE_NOTICE).exists() and (out / MANIFEST).exists()
@@ -500,9 +500,9 @@ def test_a_worker_that_dies_fails_the_export_at_once_in_french(tmp_path, monkeyp
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    import mitlib.exports as exports
-    from mitlib.errors import ExecutionError
-    from mitlib.exports import export_all
+    import mitlib.export.exporter as exports
+    from mitlib.core.errors import ExecutionError
+    from mitlib.export.exporter import export_all
 
     real_submit = ProcessPoolExecutor.submit
 

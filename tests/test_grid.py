@@ -1,13 +1,14 @@
-"""Tests of mitlib.grid and mitlib.grid_options: reading and checking the grid."""
+"""Tests of mitlib.candidatures.grid and mitlib.candidatures.grid_options: reading and
+checking the grid."""
 
 from __future__ import annotations
 
 import pytest
 from scoring_cases import hand_grid, hand_grid_dict, hand_table
 
-from mitlib.grid import Grid
-from mitlib.provenance import file_sha256
-from mitlib.scoring import score
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.scoring import score
+from mitlib.core.provenance import file_sha256
 
 # --------------------------------------------------------------------------
 # The grid

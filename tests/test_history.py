@@ -1,4 +1,5 @@
-"""Tests of mitlib.history: the real 2023–2024 attribution next to the proposal."""
+"""Tests of mitlib.candidatures.history: the real 2023–2024 attribution next to the
+proposal."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import numpy as np
 import pytest
 from candidacy_cases import sample_analysis
 
-from mitlib.history import HISTORICAL_HOSTS, compare_with_history, history_applies
+from mitlib.candidatures.history import (
+    HISTORICAL_HOSTS,
+    compare_with_history,
+    history_applies,
+)
 
 
 def test_historical_facts_from_the_domain():

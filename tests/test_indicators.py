@@ -6,7 +6,7 @@ import pytest
 import shapely
 from conftest import assert_result, l93_points
 
-from mitlib.indicators import (
+from mitlib.diagnostic.indicators import (
     aggregate,
     commune_indicators,
     count_by_commune,
@@ -102,7 +102,7 @@ def test_coverage_matrix_counts_wide_perimeters_everywhere(tiny, tables):
 
 
 def test_nearest_distance_matches_shapely(territory):
-    from mitlib.io import load_example
+    from mitlib.data.io import load_example
 
     acteurs = load_example("acteurs", territory)
     d = nearest_distance_km(territory.mairies, acteurs, name="d")
@@ -124,7 +124,7 @@ def test_count_by_commune_promise(tiny, tables):
 
 
 def test_every_indicator_has_a_french_label(territory):
-    from mitlib.io import load_example
+    from mitlib.data.io import load_example
 
     ind = commune_indicators(territory, load_example("locaux"), load_example("acteurs"))
     labels = indicator_labels()

@@ -2,7 +2,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from mitlib.io import (
+from mitlib.core.provenance import file_sha256
+from mitlib.data.io import (
     OUTSIDE_COMMUNE,
     OUTSIDE_TERRITORY,
     POSITION_OK,
@@ -12,7 +13,6 @@ from mitlib.io import (
     example_path,
     load_table,
 )
-from mitlib.provenance import file_sha256
 
 HEADER = (
     "id;commune;adresse;latitude;longitude;surface_m2;disponible_marathon;"
@@ -217,7 +217,7 @@ def test_geojson_and_geopackage_take_coordinates_from_geometry(tmp_path, territo
 
 
 def test_template_explanation_row_is_skipped(tmp_path, territory):
-    from mitlib.templates import write_templates
+    from mitlib.data.templates import write_templates
 
     write_templates(tmp_path)
     csv = tmp_path / "acteurs.csv"

@@ -1,4 +1,4 @@
-"""Adversarial corpus for :mod:`mitlib.io`, generated from the bundled samples.
+"""Adversarial corpus for :mod:`mitlib.data.io`, generated from the bundled samples.
 
 Every case writes a modified copy of a sample table into ``tmp_path`` (the
 ``data/`` folder is never touched) and checks what the loader reports: exact
@@ -17,10 +17,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mitlib.cli import main
-from mitlib.errors import InputError
-from mitlib.io import TableError, _parse_number, example_path, load_table, read_raw
-from mitlib.templates import write_templates
+from mitlib.cli.main import main
+from mitlib.core.errors import InputError
+from mitlib.data.io import TableError, _parse_number, example_path, load_table, read_raw
+from mitlib.data.templates import write_templates
 
 
 def sample_lines(table: str, n: int | None = None) -> list[str]:

@@ -1,9 +1,10 @@
 """The layering of mitlib (ARCHITECTURE.md): imports only go downwards.
 
-Every module of ``mitlib`` is declared in one layer; a module may import
-(at the top or inside a function) modules of its own layer or of lower
-layers, never of a higher one. A new module must be declared here, in the
-layer its imports allow: the test names what is missing.
+mitlib is made of subpackages, one per layer or domain. A module may import
+(at the top or inside a function) modules of its own subpackage or of a
+lower one, never of a higher one nor of a sibling domain (the candidacies
+and the pairing do not know each other). Internal modules never import the
+top-level ``mitlib`` facade: it is the notebooks' entry point.
 """
 
 from __future__ import annotations
@@ -13,104 +14,94 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mitlib"
 
-#: Layer of each module, lowest first (the same table as ARCHITECTURE.md).
-LAYERS: dict[str, tuple[str, ...]] = {
-    "socle": (
-        "config",
-        "errors",
-        "text",
-        "provenance",
-        "printable",
-        "offline",
-        "writers",
-    ),
-    "donnees": (
-        "schemas",
-        "privacy",
-        "io",
-        "territory",
-        "templates",
-        "outputs",
-        "lexicon",
-    ),
-    "metier": (
-        "indicators",
-        "diagnosis",
-        "maps",
-        "grid_options",
-        "mcda",
-        "grid",
-        "scoring",
-        "sensitivity",
-        "attribution",
-        "history",
-        "candidacies",
-        "proposal",
-        "affinity",
-        "affinity_explain",
-        "affinity_table",
-        "flows",
-        "matching",
-        "pairing",
-    ),
-    "pages": (
-        "candidacy_map",
-        "sheets",
-        "candidacy_outputs",
-        "explorer",
-        "candidacy_explorer",
-        "pairing_explorer",
-    ),
-    "travaux": ("execution", "exports", "sample", "sample_pairing"),
-    "commande": ("cli",),
+#: Rank of each subpackage, lowest first (the same table as ARCHITECTURE.md).
+#: Two subpackages of the same rank may not import each other.
+RANKS: dict[str, int] = {
+    "core": 0,
+    "solve": 1,
+    "data": 2,
+    "render": 3,
+    "diagnostic": 4,
+    "candidatures": 5,
+    "binomes": 5,
+    "export": 6,
+    "cli": 7,
 }
-RANK = {m: n for n, mods in enumerate(LAYERS.values()) for m in mods}
 
 
-def _imports(path: Path) -> set[str]:
-    """mitlib modules imported anywhere in ``path``."""
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.parent != PACKAGE)
+
+
+def _subpackage(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0]
+
+
+def _dotted(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("mitlib",) + tuple(p for p in parts if p != "__init__"))
+
+
+def _imports(path: Path, *, top_only: bool = False) -> set[str]:
+    """Dotted names of the mitlib modules and packages ``path`` imports."""
+    tree = ast.parse(path.read_text("utf-8"))
+    nodes = tree.body if top_only else ast.walk(tree)
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        names = []
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
+            if node.level:
+                raise AssertionError(f"{path}: import relatif, écrire mitlib.…")
             if node.module == "mitlib":
-                names = [f"mitlib.{a.name}" for a in node.names]
+                found |= {f"mitlib.{a.name}" for a in node.names}
+            else:
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        found |= {n.split(".")[1] for n in names if n.startswith("mitlib.")}
-    return found - {path.stem}
+            found |= {a.name for a in node.names}
+    return {n for n in found if n == "mitlib" or n.startswith("mitlib.")}
 
 
-def test_every_module_is_declared_in_one_layer():
-    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
-    declared = [m for mods in LAYERS.values() for m in mods]
-    assert len(declared) == len(set(declared)), "un module dans deux couches"
-    assert sorted(modules - set(declared)) == [], "couche à déclarer (LAYERS)"
-    assert sorted(set(declared) - modules) == [], "module disparu"
+def test_every_subpackage_has_a_rank():
+    subpackages = {
+        p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()
+    } - {"_data", "_notebooks"}
+    assert sorted(subpackages - set(RANKS)) == [], "sous-paquet à classer (RANKS)"
+    assert sorted(set(RANKS) - subpackages) == [], "sous-paquet disparu"
+    flat = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    assert flat == [], "un module va dans un sous-paquet"
 
 
 def test_imports_only_go_downwards():
-    upward = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        if path.stem == "__init__":
-            continue
+    wrong = []
+    for path in _modules():
+        own = _subpackage(path)
         for target in _imports(path):
-            if RANK[target] > RANK[path.stem]:
-                upward.append(f"{path.stem} → {target}")
-    assert upward == []
+            parts = target.split(".")
+            if len(parts) == 1:
+                wrong.append(f"{_dotted(path)} → mitlib (la façade des notebooks)")
+                continue
+            other = parts[1]
+            if other not in RANKS or other == own:
+                continue
+            if RANKS[other] >= RANKS[own]:
+                wrong.append(f"{_dotted(path)} → {target}")
+    assert wrong == []
 
 
 def test_no_two_modules_import_each_other_at_the_top():
-    top: dict[str, set[str]] = {}
-    for path in PACKAGE.glob("*.py"):
-        tree = ast.parse(path.read_text("utf-8"))
-        top[path.stem] = {
-            node.module.split(".")[1]
-            for node in tree.body
-            if isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.startswith("mitlib.")
-        }
+    names = {_dotted(p): p for p in _modules()}
+    top = {
+        name: _imports(path, top_only=True) & set(names) for name, path in names.items()
+    }
     cycles = sorted(f"{a} ↔ {b}" for a in top for b in top[a] if a in top.get(b, ()))
     assert cycles == []
+
+
+def test_the_layering_check_sees_a_wrong_import(tmp_path):
+    fake = tmp_path / "mitlib" / "core" / "x.py"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("from mitlib.binomes.pairing import solve_marathon\n", "utf-8")
+    assert _imports(fake) == {
+        "mitlib.binomes.pairing",
+        "mitlib.binomes.pairing.solve_marathon",
+    }

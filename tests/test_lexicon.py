@@ -1,4 +1,5 @@
-"""Tests for mitlib.lexicon and for the lexicon's effect on the text affinity."""
+"""Tests for mitlib.binomes.lexicon and for the lexicon's effect on the text
+affinity."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mitlib.affinity import AffinityModel
-from mitlib.errors import InputError
-from mitlib.lexicon import DEFAULT_LEXICON, load_lexicon
-from mitlib.schemas import DOMAINS, THEMES
+from mitlib.binomes.affinity import AffinityModel
+from mitlib.binomes.lexicon import DEFAULT_LEXICON, load_lexicon
+from mitlib.core.errors import InputError
+from mitlib.data.schemas import DOMAINS, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -225,8 +226,8 @@ def test_expected_coach_domain_is_deduced_from_project_text(evaluation, lexicon)
 
 
 def test_mit_binomes_takes_the_users_lexicon_and_traces_it(tmp_path, capsys):
-    from mitlib.cli import main
-    from mitlib.provenance import file_sha256
+    from mitlib.cli.main import main
+    from mitlib.core.provenance import file_sha256
 
     extra = tmp_path / "mon_lexique.yaml"
     extra.write_text(

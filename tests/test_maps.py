@@ -1,4 +1,5 @@
-"""Tests of mitlib.maps and mitlib.offline: content, escaping, privacy, offline, bytes.
+"""Tests of mitlib.diagnostic.maps and mitlib.render.offline: content, escaping,
+privacy, offline, bytes.
 
 The pages are checked as text: the GeoJSON payloads are decoded from the
 ``L.geoJson(...)`` calls, the legend from its ``data-bornes`` attribute and the
@@ -23,8 +24,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitlib.io import example_path, load_example
-from mitlib.maps import (
+from mitlib.data.io import example_path, load_example
+from mitlib.data.territory import LAMBERT93, WGS84, load_territory
+from mitlib.diagnostic.maps import (
     CATEGORY_COLORS,
     NO_DATA_COLOR,
     add_actors_layer,
@@ -38,8 +40,7 @@ from mitlib.maps import (
     render_html,
     save_map,
 )
-from mitlib.offline import external_references, new_map
-from mitlib.territory import LAMBERT93, WGS84, load_territory
+from mitlib.render.offline import external_references, new_map
 
 XSS = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -56,7 +57,7 @@ PLACES = {
 
 
 # ---------------------------------------------------------------------------
-# Small tables with the columns of mitlib.schemas (and personal data to hide)
+# Small tables with the columns of mitlib.data.schemas (and personal data to hide)
 # ---------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Tests for mitlib.matching: exactness, constraints, diagnostics, determinism."""
+"""Tests for mitlib.binomes.matching: exactness, constraints, diagnostics,
+determinism."""
 
 import itertools
 import json
@@ -13,10 +14,10 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
-import mitlib.matching as matching
-from mitlib import flows
-from mitlib.matching import Assignment, InfeasibleError, assign, greedy_assign
-from mitlib.text import fold
+import mitlib.binomes.matching as matching
+from mitlib.binomes.matching import Assignment, InfeasibleError, assign, greedy_assign
+from mitlib.core.text import fold
+from mitlib.solve import flows
 
 TOL = 1e-6
 DATA = Path(__file__).parent / "data"
@@ -877,7 +878,7 @@ def test_greedy_is_a_documented_heuristic():
 
 
 # ---------------------------------------------------------------------------
-# mitlib.flows: the flow helpers behind the fast routes
+# mitlib.solve.flows: the flow helpers behind the fast routes
 # ---------------------------------------------------------------------------
 
 

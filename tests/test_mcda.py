@@ -1,4 +1,5 @@
-"""Tests of mitlib.mcda: known answers and an independent MCDA library (pymcdm)."""
+"""Tests of mitlib.candidatures.mcda: known answers and an independent MCDA library
+(pymcdm)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from pymcdm import methods as pm
 from pymcdm import normalizations as pn
 
-from mitlib.mcda import (
+from mitlib.candidatures.mcda import (
     Direction,
     aggregate,
     normalize,

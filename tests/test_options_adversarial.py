@@ -3,7 +3,7 @@
 Every user mistake is refused with a French message naming the option (as
 typed on the command line), the grid key or the file, and the accepted range;
 the ``mit`` command exits with code 2 (argparse's usage for option syntax, a
-:class:`mitlib.errors.MitError` otherwise). Fast: no solve, no full run.
+:class:`mitlib.core.errors.MitError` otherwise). Fast: no solve, no full run.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from mitlib.cli import main
-from mitlib.diagnosis import run_diagnosis
-from mitlib.errors import InputError, MitError, OptionError
-from mitlib.grid import Grid
-from mitlib.indicators import check_threshold_km, commune_indicators
-from mitlib.matching import InfeasibleError, assign
-from mitlib.pairing import (
+from mitlib.binomes.matching import InfeasibleError, assign
+from mitlib.binomes.pairing import (
     load_pairing_inputs,
     parse_per_project,
     prepare_marathon,
     solve_marathon,
 )
-from mitlib.territory import CommuneLookupError
+from mitlib.candidatures.grid import Grid
+from mitlib.cli.main import main
+from mitlib.core.errors import InputError, MitError, OptionError
+from mitlib.data.territory import CommuneLookupError
+from mitlib.diagnostic.diagnosis import run_diagnosis
+from mitlib.diagnostic.indicators import check_threshold_km, commune_indicators
 
 
 def _usage_error(argv: list[str], capsys) -> str:
@@ -64,7 +64,7 @@ def test_seuil_km_not_a_number_is_refused(tmp_path, capsys):
 
 
 def test_seuil_km_accepts_a_decimal_comma():
-    from mitlib.cli import _seuil_km
+    from mitlib.cli.main import _seuil_km
 
     assert _seuil_km("7,5") == 7.5
 
@@ -133,7 +133,7 @@ def test_quota_is_checked(value, message, tmp_path, capsys):
 
 
 def test_quota_given_twice_with_two_numbers_is_refused():
-    from mitlib.cli import _quotas
+    from mitlib.cli.main import _quotas
 
     assert _quotas([("banquier", 1), ("Banquier", 1)]) == {"banquier": 1}
     with pytest.raises(OptionError, match="--quota : le type « Banquier » est donné"):
@@ -173,7 +173,7 @@ def sample_inputs():
 
 
 def test_forced_pair_unknown_project_is_an_option_error(sample_inputs):
-    from mitlib.pairing import run_pairing
+    from mitlib.binomes.pairing import run_pairing
 
     with pytest.raises(OptionError, match="Binôme imposé : projet inconnu « P-404 »"):
         run_pairing(sample_inputs, "M1", forced=[("P-404", "K-001")])
@@ -531,7 +531,7 @@ def test_affinity_pair_given_twice_names_the_file_and_both_lines(tmp_path):
 
 
 def test_marathon_ids_sharing_a_file_name_are_an_input_error(tmp_path, capsys):
-    from mitlib.io import example_path
+    from mitlib.data.io import example_path
 
     projets = pd.read_csv(example_path("projets"), sep=";", dtype=str)
     coachs = pd.read_csv(example_path("coachs"), sep=";", dtype=str)

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from mitlib.errors import InputError, OutputError, PrivacyError
-from mitlib.outputs import (
+from mitlib.core.errors import InputError, OutputError, PrivacyError
+from mitlib.data.outputs import (
     INCOMPLETE_NOTICE,
     MANIFEST,
     OutputFolder,

@@ -1,4 +1,4 @@
-"""Tests of the pairing job (mitlib.pairing) and of ``mit binomes``."""
+"""Tests of the pairing job (mitlib.binomes.pairing) and of ``mit binomes``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitlib.cli import main
-from mitlib.config import EXAMPLE_DIR
-from mitlib.pairing import (
+from mitlib.binomes.pairing import (
     INTERNAL_NOTICE,
     PUBLIC_NOTICE,
     load_pairing_inputs,
@@ -23,7 +21,9 @@ from mitlib.pairing import (
     summary,
     write_pairing_outputs,
 )
-from mitlib.provenance import file_sha256
+from mitlib.cli.main import main
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.core.provenance import file_sha256
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
 

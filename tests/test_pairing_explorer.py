@@ -1,13 +1,11 @@
-"""Tests of the pairing explorer of notebook 03 (mitlib.pairing_explorer)."""
+"""Tests of the pairing explorer of notebook 03 (mitlib.binomes.explorer)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from mitlib.config import EXAMPLE_DIR
-from mitlib.pairing import load_pairing_inputs, prepare_marathon, solve_marathon
-from mitlib.pairing_explorer import (
+from mitlib.binomes.explorer import (
     PairingExplorer,
     affinity_heatmap,
     closest_pairs,
@@ -19,6 +17,8 @@ from mitlib.pairing_explorer import (
     pairs_display,
     suggested_lock,
 )
+from mitlib.binomes.pairing import load_pairing_inputs, prepare_marathon, solve_marathon
+from mitlib.core.config import EXAMPLE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +184,8 @@ def test_explorer_widgets_resolve_and_lock(inputs):
 
 
 def test_notebook_static_public_shows_no_personal_data(inputs):
-    from mitlib.config import PROJECT_ROOT
-    from mitlib.exports import execute_notebook
+    from mitlib.core.config import PROJECT_ROOT
+    from mitlib.export.exporter import execute_notebook
 
     nb = execute_notebook(
         PROJECT_ROOT / "notebooks" / "03_binomes.ipynb",

@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 from hostile import HOSTILE, write_hostile_sample
 
-from mitlib.exports import find_inputs
-from mitlib.privacy import (
+from mitlib.data.privacy import (
     WITHHELD,
     find_personal_values,
     looks_personal,
     personal_values,
     withhold_personal,
 )
-from mitlib.schemas import TABLES
+from mitlib.data.schemas import TABLES
+from mitlib.export.exporter import find_inputs
 
 
 @pytest.mark.parametrize(

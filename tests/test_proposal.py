@@ -1,4 +1,5 @@
-"""Tests of mitlib.proposal: exact attribution, calendar, gaps, robustness."""
+"""Tests of mitlib.candidatures.proposal: exact attribution, calendar, gaps,
+robustness."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from candidacy_cases import (
     write_grid,
 )
 
-from mitlib.grid import Grid
-from mitlib.proposal import analyse, ranking_gaps
-from mitlib.schemas import THEMES
-from mitlib.scoring import score
-from mitlib.sensitivity import rescale_weights
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.proposal import analyse, ranking_gaps
+from mitlib.candidatures.scoring import score
+from mitlib.candidatures.sensitivity import rescale_weights
+from mitlib.data.schemas import THEMES
 
 
 def brute_force_values(analysis) -> list[float]:

@@ -2,10 +2,10 @@ import re
 
 import pandas as pd
 
-from mitlib.config import EXAMPLE_DIR
-from mitlib.io import load_table
-from mitlib.sample import generate_sample, write_sample
-from mitlib.schemas import FICTIONAL_MARK, TABLES
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.io import load_table
+from mitlib.data.sample import generate_sample, write_sample
+from mitlib.data.schemas import FICTIONAL_MARK, TABLES
 
 
 def test_same_seed_same_tables_and_committed_sample_is_reproducible(tmp_path):

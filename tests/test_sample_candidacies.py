@@ -1,4 +1,5 @@
-"""Tests of the fictional sample candidacies (mitlib.sample) and the sample grid."""
+"""Tests of the fictional sample candidacies (mitlib.data.sample) and the sample
+grid."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from mitlib.config import EXAMPLE_DIR
-from mitlib.grid import Grid
-from mitlib.history import HISTORICAL_HOSTS
-from mitlib.io import load_table
-from mitlib.sample import SAMPLE_GRID, generate_candidacies, write_candidacy_sample
-from mitlib.schemas import FICTIONAL_MARK, TABLES
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.history import HISTORICAL_HOSTS
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.io import load_table
+from mitlib.data.sample import SAMPLE_GRID, generate_candidacies, write_candidacy_sample
+from mitlib.data.schemas import FICTIONAL_MARK, TABLES
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Tests of the fictional coaches and projects of the five marathons (mitlib.sample)."""
+"""Tests of the fictional coaches and projects of the five marathons
+(mitlib.data.sample)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import re
 import pandas as pd
 import pytest
 
-from mitlib.config import EXAMPLE_DIR
-from mitlib.io import load_table
-from mitlib.sample_pairing import generate_pairing_sample, write_pairing_sample
-from mitlib.schemas import DOMAINS, FICTIONAL_MARK, TABLES
+from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.io import load_table
+from mitlib.data.sample_pairing import generate_pairing_sample, write_pairing_sample
+from mitlib.data.schemas import DOMAINS, FICTIONAL_MARK, TABLES
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
 THEMES = {

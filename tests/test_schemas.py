@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 from pandera.errors import SchemaErrors
 
-from mitlib.schemas import TABLES, get_schema
-from mitlib.templates import schema_documentation, template_frame, write_templates
+from mitlib.data.schemas import TABLES, get_schema
+from mitlib.data.templates import schema_documentation, template_frame, write_templates
 
 
 def test_every_table_declares_ids_communes_and_private_fields():
@@ -72,7 +72,7 @@ def test_documentation_lists_every_column():
 
 
 def test_committed_templates_are_up_to_date(tmp_path):
-    from mitlib.config import TEMPLATES_DIR
+    from mitlib.core.config import TEMPLATES_DIR
 
     write_templates(tmp_path)
     for name in [f"{t}.csv" for t in TABLES] + ["README.md"]:

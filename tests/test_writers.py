@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mitlib.writers import FORMULA_TRIGGERS, neutralize, write_csv, write_xlsx
+from mitlib.core.writers import FORMULA_TRIGGERS, neutralize, write_csv, write_xlsx
 
 HOSTILE_CELLS = [
     '=HYPERLINK("http://exemple.invalid","clic")',

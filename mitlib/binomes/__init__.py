@@ -1,0 +1,1 @@
+"""Les binômes coachs–projets : affinité, appariement exact, feuilles, explorateur."""

@@ -1,0 +1,1 @@
+"""Les candidatures : grille, notes, robustesse, attribution, dossier du comité."""

@@ -1,0 +1,1 @@
+"""Le socle : chemins, erreurs, texte et format français, empreintes, écrivains sûrs."""

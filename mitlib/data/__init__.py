@@ -1,0 +1,2 @@
+"""Les données : contrats des tables, lecture robuste, territoire, modèles, exemple
+fictif."""

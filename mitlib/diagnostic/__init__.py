@@ -1,0 +1,1 @@
+"""Le diagnostic territorial : indicateurs, tables, carte, explorateur."""

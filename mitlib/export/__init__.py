@@ -1,0 +1,1 @@
+"""L'export : exécution bornée des notebooks et dossier complet hors ligne."""

@@ -1,0 +1,1 @@
+"""Le rendu : coquille des pages, cartes hors ligne, palettes."""
