@@ -43,7 +43,7 @@ import pandas as pd
 import yaml
 
 from mitlib.binomes.affinity import AffinityModel
-from mitlib.binomes.pairing import load_pairing_inputs
+from mitlib.binomes.inputs import load_pairing_inputs
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "data"
 CASES = CASES / "affinite_evaluation.yaml"

@@ -17,13 +17,9 @@ from __future__ import annotations
 import tempfile
 import time
 
-from mitlib.binomes.pairing import (
-    load_pairing_inputs,
-    prepare_marathon,
-    run_pairing,
-    solve_marathon,
-    write_pairing_outputs,
-)
+from mitlib.binomes.inputs import load_pairing_inputs
+from mitlib.binomes.pairing import prepare_marathon, run_pairing, solve_marathon
+from mitlib.binomes.writing import write_pairing_outputs
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from mitlib.candidatures.outputs import write_candidacy_outputs
 from mitlib.candidatures.proposal import analyse
 from mitlib.data.territory import load_territory
 from mitlib.diagnostic.diagnosis import run_diagnosis
-from mitlib.diagnostic.maps import render_html
+from mitlib.render.offline import render_html
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from mitlib.data.io import load_table
 from mitlib.data.sample import write_sample
 from mitlib.data.territory import build_territory, load_territory
 from mitlib.diagnostic.indicators import aggregate, commune_indicators
-from mitlib.diagnostic.maps import diagnosis_map, render_html
+from mitlib.diagnostic.maps import diagnosis_map
+from mitlib.render.offline import render_html
 
 
 def timed(label: str, fn):

@@ -4,7 +4,7 @@ Run with ``python benchmarks/bench_scoring.py``. Prints:
 
 * scoring of 200 candidacies × 15 criteria, and SMAA with 10,000 weight draws;
 * the attribution MILP on 5 EPCI × 40 candidacies × 5 themes;
-* :func:`mitlib.candidatures.attribution.pair_frequency` on 1,000 draws.
+* :func:`mitlib.candidatures.frequency.pair_frequency` on 1,000 draws.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 from _timing import timed
 
-from mitlib.candidatures.attribution import attribute, next_best, pair_frequency
+from mitlib.candidatures.attribution import attribute, next_best
+from mitlib.candidatures.frequency import pair_frequency
 from mitlib.candidatures.grid import Grid
+from mitlib.candidatures.rules import AttributionRules
 from mitlib.candidatures.scoring import score
 from mitlib.candidatures.sensitivity import smaa, weight_stability
 
@@ -80,26 +82,26 @@ def main() -> None:
     labels = pd.Series(
         rng.choice(["ACV", "PVD"], size=40, p=[0.2, 0.8]), index=small.index
     )
-    kwargs = {
-        "preference_weight": 0.3,
-        "bonus_by_rank": {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0},
-        "require_label": {"ACV": 1},
-        "labels": labels,
-    }
+    rules = AttributionRules(
+        preference_weight=0.3,
+        bonus_by_rank={1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0},
+        required_labels={"ACV": 1},
+        labels=labels,
+    )
     timed(
         "attribute: 5 EPCI × 40 candidatures × 5 thèmes (ACV ≥ 1)",
-        lambda: attribute(res.scores, epci, prefs, THEMES, **kwargs),
+        lambda: attribute(res.scores, epci, prefs, THEMES, rules),
         5,
     )
     timed(
         "next_best k=3: same instance",
-        lambda: next_best(res.scores, epci, prefs, THEMES, k=3, **kwargs),
+        lambda: next_best(res.scores, epci, prefs, THEMES, rules, k=3),
         3,
     )
     draws = smaa(small, small_grid, n_draws=1_000, seed=2).scores
     timed(
         "pair_frequency: 1 000 tirages (1 résolution exacte par tirage)",
-        lambda: pair_frequency(draws, epci, prefs, THEMES, **kwargs),
+        lambda: pair_frequency(draws, epci, prefs, THEMES, rules),
     )
 
 

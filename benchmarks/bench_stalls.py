@@ -30,7 +30,8 @@ RATIO_TARGET = 3.0
 def plan(runs: int) -> list[tuple[str, str, dict]]:
     """(label, notebook, parameters) of each execution, 01 → 02 → 03 in turn."""
     from mitlib.data.territory import load_territory
-    from mitlib.export.exporter import _jobs, _parameters, find_inputs
+    from mitlib.export.exporter import _jobs, _parameters
+    from mitlib.export.inputs import find_inputs
 
     inputs = find_inputs(None)
     jobs = _jobs(load_territory(), inputs)

@@ -50,8 +50,8 @@ _PUBLIC: dict[str, str] = {
     "attribution_frame": "mitlib.candidatures.explorer",
     "alternatives_frame": "mitlib.candidatures.explorer",
     # pairing
-    "load_pairing_inputs": "mitlib.binomes.pairing",
-    "parse_per_project": "mitlib.binomes.pairing",
+    "load_pairing_inputs": "mitlib.binomes.inputs",
+    "parse_per_project": "mitlib.binomes.inputs",
     "prepare_marathon": "mitlib.binomes.pairing",
     "solve_marathon": "mitlib.binomes.pairing",
     "PairingExplorer": "mitlib.binomes.explorer",

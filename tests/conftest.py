@@ -30,9 +30,37 @@ def assert_result(result, *, name: str, index: pd.Index) -> None:
     pd.testing.assert_index_equal(result.index, index)
 
 
+def _fingerprint(territory: Territory) -> list[int]:
+    """Hash of every table of a territory (to detect a test changing it)."""
+    return [
+        int(pd.util.hash_pandas_object(frame.to_wkb(), index=True).sum())
+        for frame in (territory.communes, territory.epci, territory.outline)
+    ]
+
+
+def _files_match_manifest(folder: Path) -> list[str]:
+    """Files of an export whose bytes differ from its manifest (or are gone)."""
+    import hashlib
+    import json
+
+    manifest = json.loads((folder / "manifeste_mitlib.json").read_text("utf-8"))
+    changed = []
+    for entry in manifest["fichiers"]:
+        path = folder / entry["fichier"]
+        if not path.is_file():
+            changed.append(f"{entry['fichier']} (disparu)")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            changed.append(entry["fichier"])
+    return changed
+
+
 @pytest.fixture(scope="session")
-def territory() -> Territory:
-    return load_territory()
+def territory():
+    """The bundled territory, shared: a test must not change it (checked at the end)."""
+    shared = load_territory()
+    before = _fingerprint(shared)
+    yield shared
+    assert _fingerprint(shared) == before, "un test a modifié le territoire partagé"
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +109,19 @@ def l93_points(coords, **columns) -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory) -> Path:
-    """The full export of the bundled sample (``mit exporter``), made once."""
+def exported(tmp_path_factory):
+    """The full export of the bundled sample (``mit exporter``), made once.
+
+    Shared by many tests, read-only: its files are checked against its
+    manifest when the session ends.
+    """
     from mitlib.export.exporter import export_all
 
     out = tmp_path_factory.mktemp("exports")
     export_all(None, out)
-    return out
+    yield out
+    changed = _files_match_manifest(out)
+    assert changed == [], f"un test a modifié l'export partagé : {changed[:5]}"
 
 
 @pytest.fixture(scope="session")

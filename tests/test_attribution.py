@@ -1,5 +1,5 @@
-"""Tests of mitlib.candidatures.attribution: known answers and brute-force
-enumeration."""
+"""Tests of the attribution (mitlib.candidatures.attribution, attribution_model,
+frequency, calendar, rules): known answers and brute-force enumeration."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitlib.candidatures.attribution import (
-    Attribution,
-    attribute,
-    next_best,
-    pair_frequency,
-    schedule,
-)
+from mitlib.candidatures.attribution import attribute, next_best
+from mitlib.candidatures.attribution_model import Attribution
+from mitlib.candidatures.calendar import schedule
+from mitlib.candidatures.frequency import pair_frequency
+from mitlib.candidatures.rules import AttributionRules
 
 BONUS = {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0}
 THEMES = ["commerce", "tourisme", "terroir"]
@@ -70,18 +68,15 @@ def known_instance():
 
 def test_attribute_known_answer():
     scores, epci, prefs = known_instance()
-    a = attribute(
-        scores, epci, prefs, THEMES, preference_weight=0.3, bonus_by_rank=BONUS
-    )
+    rules = AttributionRules(preference_weight=0.3, bonus_by_rank=BONUS)
+    a = attribute(scores, epci, prefs, THEMES, rules)
     assert_attribution(a, epci, THEMES)
     assert a.pairs == {"47001": "commerce", "47003": "terroir", "47004": "tourisme"}
     assert a.value == pytest.approx(2.225)
     assert a.gap == 0.0 and a.rank == 1
     assert a.table.loc["E2", "rang_theme"] == 2
     assert a.table.loc["E2", "valeur"] == pytest.approx(0.715)
-    nb = next_best(
-        scores, epci, prefs, THEMES, k=3, preference_weight=0.3, bonus_by_rank=BONUS
-    )
+    nb = next_best(scores, epci, prefs, THEMES, rules, k=3)
     assert [o.value for o in nb] == pytest.approx([2.15, 2.15, 2.085])
     assert [o.gap for o in nb] == pytest.approx([0.075, 0.075, 0.14])
     assert [o.rank for o in nb] == [2, 3, 4]
@@ -99,50 +94,36 @@ def test_attribute_known_answer():
 def test_constraints_change_the_answer():
     scores, epci, prefs = known_instance()
     kw = {"preference_weight": 0.3, "bonus_by_rank": BONUS}
+
+    def solve(**rules):
+        return attribute(scores, epci, prefs, THEMES, AttributionRules(**rules))
+
     # 47001 excluded: E1 must host in 47002
-    a = attribute(scores, epci, prefs, THEMES, exclude=["47001"], **kw)
+    a = solve(exclude=["47001"], **kw)
     assert "47002" in a.pairs
     # a forbidden pair
-    a = attribute(scores, epci, prefs, THEMES, exclude=[("47001", "commerce")], **kw)
+    a = solve(exclude=[("47001", "commerce")], **kw)
     assert a.pairs.get("47001") != "commerce"
     # ACV required: only 47002 carries it
     labels = pd.Series({"47001": "PVD", "47002": "ACV", "47003": "PVD", "47004": "PVD"})
-    a = attribute(
-        scores, epci, prefs, THEMES, require_label={"ACV": 1}, labels=labels, **kw
-    )
+    a = solve(required_labels={"ACV": 1}, labels=labels, **kw)
     assert "47002" in a.pairs
     # min_score is inclusive: 0.5 keeps 47004 (0.5), the answer is unchanged
-    a = attribute(scores, epci, prefs, THEMES, min_score=0.5, **kw)
+    a = solve(min_score=0.5, **kw)
     assert a.value == pytest.approx(2.225)
     # pure score (no preference): theme choice is free, value = sum of best scores
-    a = attribute(
-        scores, epci, prefs, THEMES, preference_weight=0.0, bonus_by_rank=BONUS
-    )
+    a = solve(preference_weight=0.0, bonus_by_rank=BONUS)
     assert a.value == pytest.approx(0.8 + 0.7 + 0.5)
     # only ranked themes: 47004 cannot get commerce
-    a = attribute(
-        scores,
-        epci,
-        prefs,
-        THEMES,
-        preference_weight=0.0,
-        bonus_by_rank=BONUS,
-        only_ranked_themes=True,
-    )
+    a = solve(preference_weight=0.0, bonus_by_rank=BONUS, only_ranked_themes=True)
     assert a.pairs["47004"] != "commerce"
 
 
 def test_fewer_epci_than_themes():
     scores, epci, prefs = known_instance()
     prefs = prefs.assign(culture=[4, 4, 4, 3])
-    a = attribute(
-        scores,
-        epci,
-        prefs,
-        [*THEMES, "culture"],
-        preference_weight=0.3,
-        bonus_by_rank=BONUS,
-    )
+    rules = AttributionRules(preference_weight=0.3, bonus_by_rank=BONUS)
+    a = attribute(scores, epci, prefs, [*THEMES, "culture"], rules)
     assert len(a.table) == 3
     assert a.table["theme"].is_unique
 
@@ -155,36 +136,43 @@ def test_fewer_epci_than_themes():
 def test_infeasible_messages():
     scores, epci, prefs = known_instance()
     kw = {"preference_weight": 0.3, "bonus_by_rank": BONUS}
+    base = AttributionRules(**kw)
     epci4 = pd.concat([epci, pd.Series({"47999": "E4"})])
     with pytest.raises(ValueError, match="4 EPCI pour 3 thèmes"):
-        attribute(scores, epci4, prefs, THEMES, **kw)
+        attribute(scores, epci4, prefs, THEMES, base)
     with pytest.raises(ValueError, match="EPCI E4 : aucune candidature"):
-        attribute(scores, epci4, prefs.assign(culture=1), [*THEMES, "culture"], **kw)
+        attribute(scores, epci4, prefs.assign(culture=1), [*THEMES, "culture"], base)
     with pytest.raises(ValueError, match=r"E3 .*47004 sous la note minimale.*minimale"):
-        attribute(scores, epci, prefs, THEMES, min_score=0.55, **kw)
+        attribute(scores, epci, prefs, THEMES, AttributionRules(min_score=0.55, **kw))
     with pytest.raises(ValueError, match=r"EPCI E2 .*47003 exclue"):
-        attribute(scores, epci, prefs, THEMES, exclude=["47003"], **kw)
-    labels = pd.Series("PVD", index=scores.index)
-    with pytest.raises(ValueError, match=r"\(require_label\) « ACV » ≥ 1 impossible"):
         attribute(
-            scores, epci, prefs, THEMES, require_label={"ACV": 1}, labels=labels, **kw
+            scores, epci, prefs, THEMES, AttributionRules(exclude=["47003"], **kw)
         )
+    labels = pd.Series("PVD", index=scores.index)
+    acv = AttributionRules(required_labels={"ACV": 1}, labels=labels, **kw)
+    with pytest.raises(ValueError, match=r"\(required_labels\) « ACV » ≥ 1 impossible"):
+        attribute(scores, epci, prefs, THEMES, acv)
     with pytest.raises(ValueError, match="labels"):
-        attribute(scores, epci, prefs, THEMES, require_label={"ACV": 1}, **kw)
+        AttributionRules(required_labels={"ACV": 1}, **kw)
+    with pytest.raises(ValueError, match="entier ≥ 0"):
+        AttributionRules(required_labels={"ACV": -1}, labels=labels, **kw)
+    with pytest.raises(ValueError, match="entre 0 et 1"):
+        AttributionRules(preference_weight=1.5, bonus_by_rank=BONUS)
     # every commune ranked only "tourisme": no way to give each theme once
     only_tourisme = pd.DataFrame(
         {"commerce": np.nan, "tourisme": 1.0, "terroir": np.nan}, index=scores.index
     )
+    ranked = AttributionRules(only_ranked_themes=True, **kw)
     with pytest.raises(ValueError, match="Aucune attribution.*only_ranked_themes"):
-        attribute(scores, epci, only_tourisme, THEMES, only_ranked_themes=True, **kw)
+        attribute(scores, epci, only_tourisme, THEMES, ranked)
     with pytest.raises(ValueError, match="absent.*culture"):
-        attribute(scores, epci, prefs, [*THEMES[:2], "culture"], **kw)
+        attribute(scores, epci, prefs, [*THEMES[:2], "culture"], base)
     with pytest.raises(ValueError, match="EPCI inconnu.*47004"):
-        attribute(scores, epci.drop("47004"), prefs, THEMES, **kw)
+        attribute(scores, epci.drop("47004"), prefs, THEMES, base)
     with pytest.raises(ValueError, match="entre 0 et 1"):
-        attribute(scores * 20, epci, prefs, THEMES, **kw)
+        attribute(scores * 20, epci, prefs, THEMES, base)
     with pytest.raises(ValueError, match="Rang de préférence 7"):
-        attribute(scores, epci, prefs.replace(3, 7), THEMES, **kw)
+        attribute(scores, epci, prefs.replace(3, 7), THEMES, base)
 
 
 # --------------------------------------------------------------------------
@@ -216,7 +204,7 @@ def random_instance(seed: int):
         "preference_weight": float(rng.choice([0.0, 0.3, 0.6])),
         "bonus_by_rank": BONUS,
         "only_ranked_themes": bool(rng.random() < 0.3),
-        "require_label": {"ACV": 1} if rng.random() < 0.5 else None,
+        "required_labels": {"ACV": 1} if rng.random() < 0.5 else {},
         "labels": labels,
     }
     return scores, epci, prefs, themes, options
@@ -228,7 +216,7 @@ def brute_force(scores, epci, prefs, themes, options) -> list[float]:
     by_epci = [list(epci.index[epci == e]) for e in sorted(set(epci))]
     values = []
     for hosts in itertools.product(*by_epci):
-        if options["require_label"] and not any(
+        if options["required_labels"] and not any(
             options["labels"][c] == "ACV" for c in hosts
         ):
             continue
@@ -254,14 +242,15 @@ def brute_force(scores, epci, prefs, themes, options) -> list[float]:
 def test_optimum_and_next_best_match_brute_force(seed):
     scores, epci, prefs, themes, options = random_instance(seed)
     expected = brute_force(scores, epci, prefs, themes, options)
+    rules = AttributionRules(**options)
     if not expected:
         with pytest.raises(ValueError):
-            attribute(scores, epci, prefs, themes, **options)
+            attribute(scores, epci, prefs, themes, rules)
         return
-    best = attribute(scores, epci, prefs, themes, **options)
+    best = attribute(scores, epci, prefs, themes, rules)
     assert_attribution(best, epci, themes)
     assert best.value == pytest.approx(expected[0], abs=1e-9)
-    others = next_best(scores, epci, prefs, themes, k=3, **options)
+    others = next_best(scores, epci, prefs, themes, rules, k=3)
     assert len(others) == min(3, len(expected) - 1)
     assert [o.value for o in others] == pytest.approx(expected[1:4], abs=1e-9)
     assert [o.gap for o in others] == pytest.approx(
@@ -273,7 +262,7 @@ def test_optimum_and_next_best_match_brute_force(seed):
         assert_attribution(o, epci, themes)
         assert frozenset(o.pairs.items()) not in seen  # all distinct
         seen.add(frozenset(o.pairs.items()))
-        if options["require_label"]:
+        if options["required_labels"]:
             assert any(options["labels"][c] == "ACV" for c in o.pairs)
 
 
@@ -292,14 +281,15 @@ def test_pair_frequency_matches_brute_force_per_draw(seed):
         np.clip(scores.to_numpy() + rng.normal(0, 0.2, (12, len(scores))), 0, 1),
         columns=scores.index,
     )
-    freq = pair_frequency(draws, epci, prefs, themes, **options)
+    rules = AttributionRules(**options)
+    freq = pair_frequency(draws, epci, prefs, themes, rules)
     assert freq.shape == (len(scores), len(themes))
     n_epci = epci.nunique()
     assert freq.to_numpy().sum() == pytest.approx(n_epci)
     assert (freq.sum(axis=0) <= 1 + 1e-12).all()
     # each draw alone: the pairs chosen reach the brute-force optimum
     for d in range(4):
-        one = pair_frequency(draws.iloc[[d]], epci, prefs, themes, **options)
+        one = pair_frequency(draws.iloc[[d]], epci, prefs, themes, rules)
         chosen = [(c, t) for c in one.index for t in one.columns if one.loc[c, t] == 1]
         assert len(chosen) == n_epci
         pw = options["preference_weight"]
@@ -311,9 +301,9 @@ def test_pair_frequency_matches_brute_force_per_draw(seed):
         expected = brute_force(draws.iloc[d], epci, prefs, themes, options)[0]
         assert value == pytest.approx(expected, abs=1e-9)
     # n_draws takes the first rows
-    head = pair_frequency(draws, epci, prefs, themes, n_draws=4, **options)
+    head = pair_frequency(draws, epci, prefs, themes, rules, n_draws=4)
     pd.testing.assert_frame_equal(
-        head, pair_frequency(draws.iloc[:4], epci, prefs, themes, **options)
+        head, pair_frequency(draws.iloc[:4], epci, prefs, themes, rules)
     )
 
 
@@ -327,9 +317,7 @@ def test_pair_frequency_min_score_per_draw():
         epci,
         prefs,
         THEMES,
-        preference_weight=0.0,
-        bonus_by_rank=BONUS,
-        min_score=0.5,
+        AttributionRules(preference_weight=0.0, bonus_by_rank=BONUS, min_score=0.5),
     )
     assert freq.loc[["47001", "47002"]].sum(axis=1).tolist() == [0.5, 0.5]
     with pytest.raises(ValueError, match="Tirage n° 0"):
@@ -338,9 +326,7 @@ def test_pair_frequency_min_score_per_draw():
             epci,
             prefs,
             THEMES,
-            preference_weight=0,
-            bonus_by_rank=BONUS,
-            min_score=0.6,
+            AttributionRules(preference_weight=0, bonus_by_rank=BONUS, min_score=0.6),
         )
 
 
@@ -370,9 +356,8 @@ def test_schedule_prefers_early_periods_deterministically():
 
 def test_schedule_from_attribution():
     scores, epci, prefs = known_instance()
-    a = attribute(
-        scores, epci, prefs, THEMES, preference_weight=0.3, bonus_by_rank=BONUS
-    )
+    rules = AttributionRules(preference_weight=0.3, bonus_by_rank=BONUS)
+    a = attribute(scores, epci, prefs, THEMES, rules)
     got = schedule(
         a, {c: {PERIODS[-1], PERIODS[0], PERIODS[2]} for c in a.pairs}, PERIODS
     )
@@ -426,7 +411,7 @@ def test_schedule_matches_brute_force(seed):
 
 def test_fractional_relaxation_falls_back_to_milp(monkeypatch):
     """Seed 203 (ACV row): the LP relaxation has a fractional optimum."""
-    import mitlib.candidatures.attribution as module
+    import mitlib.solve.milp as module
 
     calls = []
     real_milp = module.milp
@@ -437,8 +422,8 @@ def test_fractional_relaxation_falls_back_to_milp(monkeypatch):
 
     monkeypatch.setattr(module, "milp", counting_milp)
     scores, epci, prefs, themes, options = random_instance(203)
-    assert options["require_label"] == {"ACV": 1}
-    best = attribute(scores, epci, prefs, themes, **options)
+    assert options["required_labels"] == {"ACV": 1}
+    best = attribute(scores, epci, prefs, themes, AttributionRules(**options))
     assert calls == [False, True]  # relaxation first, then the exact MILP
     expected = brute_force(scores, epci, prefs, themes, options)
     assert best.value == pytest.approx(expected[0], abs=1e-9)

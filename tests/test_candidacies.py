@@ -28,7 +28,7 @@ from mitlib.candidatures.inputs import (
     theme_preferences,
 )
 from mitlib.data.io import load_table
-from mitlib.data.schemas import THEMES
+from mitlib.data.vocabularies import THEMES
 
 
 def test_criteria_table_hand_checked_values():

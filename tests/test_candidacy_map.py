@@ -5,8 +5,7 @@ from __future__ import annotations
 from candidacy_cases import sample_analysis
 
 from mitlib.candidatures.map import _tooltip, candidacy_map
-from mitlib.diagnostic.maps import render_html
-from mitlib.render.offline import external_references
+from mitlib.render.offline import external_references, render_html
 
 
 def test_map_is_offline_deterministic_and_shows_the_hosts():

@@ -85,6 +85,18 @@ def test_console_prints_both_hashes_and_the_proposal(runs):
     assert "Attention : données d'exemple FICTIVES." in out
 
 
+def test_console_numbers_are_written_by_format_fr(runs):
+    """Notes with 2 decimals, gaps and values with 4 (the former private
+    ``_fr`` helpers of outputs and history, now :func:`format_fr` calls)."""
+    out = runs[2]
+    assert "   1. Villeneuve-sur-Lot (47323) : 16,98 / 20\n" in out
+    assert "Attributions suivantes : n° 2 (écart 0,0150), n° 3 (écart 0,0375)" in out
+    assert (
+        "  Valeur de l'attribution réelle selon la grille : 3,2961 ; "
+        "proposition : 3,2961 (écart 0,0000)."
+    ) in out
+
+
 def test_notes_csv_matches_score(runs):
     path = runs[0] / "notes.csv"
     raw = path.read_bytes()

@@ -176,7 +176,7 @@ def test_rejects_in_output_folders_keep_public_columns_only(tmp_path, capsys):
 def test_find_inputs_gives_absolute_paths_for_a_relative_folder(tmp_path, monkeypatch):
     """Found by the adversarial review: the notebooks run in their own folder,
     so a relative --donnees made every page fail."""
-    from mitlib.export.exporter import find_inputs
+    from mitlib.export.inputs import find_inputs
 
     (tmp_path / "donnees").mkdir()
     (tmp_path / "donnees" / "locaux.csv").write_text("id;commune\n", encoding="utf-8")

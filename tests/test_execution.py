@@ -179,7 +179,7 @@ def test_static_explorers_fill_no_output_widget(monkeypatch, territory):
     import mitlib.binomes.explorer as pe
     import mitlib.candidatures.explorer as ce
     import mitlib.diagnostic.explorer as de
-    from mitlib.binomes.pairing import load_pairing_inputs
+    from mitlib.binomes.inputs import load_pairing_inputs
     from mitlib.diagnostic.diagnosis import run_diagnosis
 
     shown = []

@@ -10,15 +10,10 @@ import pytest
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.errors import InputError
 from mitlib.core.provenance import file_sha256
-from mitlib.export.exporter import (
-    INTERNAL_NOTICE,
-    PUBLIC_NOTICE,
-    PageInfo,
-    find_inputs,
-    normalize_notebook,
-    render_page,
-)
+from mitlib.export.inputs import find_inputs
+from mitlib.export.notebook_page import PageInfo, normalize_notebook, render_page
 from mitlib.render.offline import external_references
+from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE
 
 EPCI = ["200023307", "200036523", "200068922", "200068930", "244701405"]
 
@@ -500,7 +495,6 @@ def test_a_worker_that_dies_fails_the_export_at_once_in_french(tmp_path, monkeyp
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    import mitlib.export.exporter as exports
     from mitlib.core.errors import ExecutionError
     from mitlib.export.exporter import export_all
 
@@ -512,7 +506,7 @@ def test_a_worker_that_dies_fails_the_export_at_once_in_french(tmp_path, monkeyp
             os.kill(process.pid, signal.SIGKILL)
         return future
 
-    monkeypatch.setattr(exports.ProcessPoolExecutor, "submit", submit_and_kill)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit_and_kill)
     with pytest.raises(ExecutionError, match="s'est arrêté brutalement"):
         export_all(None, tmp_path / "sortie", pages=["fiches/fiche_pays.html"])
     assert (tmp_path / "sortie" / "EXPORT_INCOMPLET.txt").exists()

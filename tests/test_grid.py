@@ -1,8 +1,9 @@
-"""Tests of mitlib.candidatures.grid and mitlib.candidatures.grid_options: reading and
-checking the grid."""
+"""Tests of the grid (mitlib.candidatures.grid, criteria, grid_options,
+grid_reader): reading and checking the grid, the rules it gives the attribution."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from scoring_cases import hand_grid, hand_grid_dict, hand_table
 
@@ -55,7 +56,10 @@ def test_grid_from_yaml(tmp_path):
     assert grid.criterion("locaux").elimination.value == 2
     assert grid.criterion("label").elimination.value == ("ACV", "PVD")
     assert grid.preference.bonus_by_rank == {1: 1.0, 2: 0.6, 3: 0.3}
-    assert grid.preference.as_kwargs()["preference_weight"] == 0.25
+    assert grid.preference.weight == 0.25
+    rules = grid.attribution_rules()
+    assert rules.preference_weight == 0.25
+    assert rules.bonus_by_rank == {1: 1.0, 2: 0.6, 3: 0.3}
     assert grid.weights.tolist() == pytest.approx([0.5, 0.3, 0.2, 0.0])
     assert len(file_sha256(path)) == 64
     # the label criterion is a pure filter (text column, weight 0)
@@ -166,13 +170,18 @@ def test_grid_options_from_yaml(tmp_path):
     path = tmp_path / "grille.yaml"
     path.write_text(OPTIONS_YAML, encoding="utf-8")
     grid = Grid.from_yaml(path)
-    rules = grid.attribution
-    assert rules.as_kwargs() == {
-        "min_score": 0.4,
-        "only_ranked_themes": True,
-        "require_label": {"ACV": 1},
-    }
-    assert rules.calendar == ("2025-03", "2025-06") and rules.n_alternatives == 2
+    settings = grid.attribution
+    assert settings.min_note == 8.0 and settings.min_score == 0.4
+    labels = pd.Series({"47001": "ACV"})
+    rules = grid.attribution_rules(labels=labels)
+    assert rules.min_score == 0.4
+    assert rules.only_ranked_themes is True
+    assert rules.required_labels == {"ACV": 1}
+    assert rules.labels is labels and rules.exclude == ()
+    with pytest.raises(ValueError, match="Des labels sont exigés"):
+        grid.attribution_rules()  # labels required, none given
+    assert settings.calendar == ("2025-03", "2025-06")
+    assert settings.n_alternatives == 2
     settings = grid.robustness
     assert (settings.n_draws, settings.concentration, settings.seed) == (1000, 80.0, 5)
     assert settings.n_draws_attribution == 1000  # never more than the draws
@@ -184,7 +193,33 @@ def test_grid_options_from_yaml(tmp_path):
     )
     defaults = Grid.from_dict({"criteres": [{"cle": "a", "sens": "max", "poids": 1}]})
     assert defaults.attribution.min_note is None
+    assert defaults.attribution_rules().min_score is None
     assert defaults.robustness.n_draws == 10_000
+
+
+def test_int_fr_writes_what_the_former_helper_wrote():
+    """``_int_fr`` now goes through :func:`format_fr`; the messages keep their
+    plain space between thousands (the command's tests assert them)."""
+    from mitlib.candidatures import grid_options as go
+    from mitlib.candidatures.criteria import MAX_WEIGHT
+    from mitlib.candidatures.grid_reader import MAX_GRID_BYTES
+
+    used = [
+        0,
+        1,
+        go.MAX_ALTERNATIVES,
+        go.MIN_DRAWS,
+        go.MAX_REQUIRED_LABEL,
+        go.MAX_DRAWS_ATTRIBUTION,
+        go.MAX_DRAWS,
+        int(go.MAX_CONCENTRATION),
+        go.MAX_SEED,
+        MAX_WEIGHT,
+        MAX_GRID_BYTES,
+        MAX_GRID_BYTES + 123_457,  # a file size
+    ]
+    for n in used:
+        assert go._int_fr(n) == f"{n:,}".replace(",", " ")
 
 
 @pytest.mark.parametrize(

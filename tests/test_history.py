@@ -12,6 +12,7 @@ from mitlib.candidatures.history import (
     compare_with_history,
     history_applies,
 )
+from mitlib.candidatures.rules import AttributionRules
 
 
 def test_historical_facts_from_the_domain():
@@ -72,9 +73,11 @@ def test_an_eliminated_real_host_cannot_be_valued():
         analysis.proposal_periods,
         notes,
         prefs,
-        preference_weight=0.3,
-        bonus_by_rank={1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0},
-        only_ranked_themes=True,
+        AttributionRules(
+            preference_weight=0.3,
+            bonus_by_rank={1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0},
+            only_ranked_themes=True,
+        ),
     )
     remarks = out.table.set_index("commune_reelle")["remarque"]
     assert remarks["47175"] == "éliminée : Moins de 3 locaux"

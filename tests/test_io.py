@@ -3,15 +3,14 @@ import pandas as pd
 import pytest
 
 from mitlib.core.provenance import file_sha256
-from mitlib.data.io import (
+from mitlib.data.decoding import TableError
+from mitlib.data.io import example_path, load_table
+from mitlib.data.positions import (
     OUTSIDE_COMMUNE,
     OUTSIDE_TERRITORY,
     POSITION_OK,
     PRECISION_GIVEN,
     PRECISION_TOWN_HALL,
-    TableError,
-    example_path,
-    load_table,
 )
 
 HEADER = (

@@ -19,7 +19,10 @@ import pytest
 
 from mitlib.cli.main import main
 from mitlib.core.errors import InputError
-from mitlib.data.io import TableError, _parse_number, example_path, load_table, read_raw
+from mitlib.data.cells import parse_number
+from mitlib.data.decoding import TableError
+from mitlib.data.formats import read_raw
+from mitlib.data.io import example_path, load_table
 from mitlib.data.templates import write_templates
 
 
@@ -332,7 +335,7 @@ def test_odd_number_forms_are_rejected_with_line_and_column(tmp_path, territory)
     ],
 )
 def test_plain_decimal_forms_are_accepted(text, value):
-    assert _parse_number(text) == value
+    assert parse_number(text) == value
 
 
 def test_integer_columns_accept_plain_forms_only(tmp_path, territory):

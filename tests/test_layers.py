@@ -105,3 +105,16 @@ def test_the_layering_check_sees_a_wrong_import(tmp_path):
         "mitlib.binomes.pairing",
         "mitlib.binomes.pairing.solve_marathon",
     }
+
+
+#: Largest module, in lines (ARCHITECTURE.md): one job per module.
+MAX_LINES = 600
+
+
+def test_no_module_over_600_lines():
+    sizes = {
+        _dotted(p): len(p.read_text("utf-8").splitlines())
+        for p in sorted(PACKAGE.rglob("*.py"))
+    }
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+    assert len(sizes) > 40  # the check sees the whole package

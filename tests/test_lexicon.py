@@ -12,7 +12,7 @@ import pytest
 from mitlib.binomes.affinity import AffinityModel
 from mitlib.binomes.lexicon import DEFAULT_LEXICON, load_lexicon
 from mitlib.core.errors import InputError
-from mitlib.data.schemas import DOMAINS, THEMES
+from mitlib.data.vocabularies import DOMAINS, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
-"""Tests of mitlib.diagnostic.maps and mitlib.render.offline: content, escaping,
-privacy, offline, bytes.
+"""Tests of the maps (mitlib.diagnostic.maps, mitlib.render.maps and
+mitlib.render.offline): content, escaping, privacy, offline, bytes.
 
 The pages are checked as text: the GeoJSON payloads are decoded from the
 ``L.geoJson(...)`` calls, the legend from its ``data-bornes`` attribute and the
@@ -24,23 +24,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mitlib.core.text import format_fr
 from mitlib.data.io import example_path, load_example
 from mitlib.data.territory import LAMBERT93, WGS84, load_territory
 from mitlib.diagnostic.maps import (
-    CATEGORY_COLORS,
-    NO_DATA_COLOR,
     add_actors_layer,
     add_events_layer,
     add_premises_layer,
-    add_search_control,
-    choropleth_map,
-    classify_values,
     diagnosis_map,
-    format_fr,
-    render_html,
-    save_map,
 )
-from mitlib.render.offline import external_references, new_map
+from mitlib.render.classify import classify_values
+from mitlib.render.maps import add_search_control, choropleth_map
+from mitlib.render.offline import external_references, new_map, render_html, save_map
+from mitlib.render.palettes import CATEGORY_COLORS, NO_DATA_COLOR
 
 XSS = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -288,7 +284,7 @@ def test_choropleth_missing_values_are_grey(density):
 
 
 def test_population_is_shown_without_decimals(territory):
-    page = render_html(choropleth_map(territory.communes, "population", k=4))
+    page = render_html(diagnosis_map(territory, column="population", k=4))
     vsl = next(
         f for f in features(page) if f["properties"].get("code_insee") == "47323"
     )

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
-import mitlib.binomes.matching as matching
+import mitlib.binomes.lexicographic as lexicographic
+import mitlib.solve.milp as milp_layer
 from mitlib.binomes.matching import Assignment, InfeasibleError, assign, greedy_assign
 from mitlib.core.text import fold
 from mitlib.solve import flows
@@ -327,7 +328,7 @@ def test_equitable_proven_by_flow_bounds_without_any_milp(monkeypatch):
     exact = assign(aff, per_project=3, capacity=cap, mode="equitable")
     best_k = np.sort(aff.to_numpy(), axis=1)[:, -3:].sum(axis=1).min()
     assert exact.worst_project == pytest.approx(best_k, rel=1e-12)
-    monkeypatch.setattr(matching, "milp", fake_timeout)
+    monkeypatch.setattr(milp_layer, "milp", fake_timeout)
     result = assign(aff, per_project=3, capacity=cap, mode="equitable")
     assert result.status == "optimal"
     assert result.stages[0]["solver"] == "flow"
@@ -494,6 +495,24 @@ def test_forbidden_and_forced_in_every_mode():
     assert_valid(greedy_assign(aff, **kwargs), aff, **kwargs)
 
 
+def test_forced_pair_outside_the_first_lp_columns_is_kept():
+    """Equitable, bipartite, forced pairs: the total stage's LP starts on each
+    project's best columns; a forced pair left out of them used to be fixed
+    at 0 (a RuntimeError on the result). It now always enters the LP."""
+    rng = np.random.default_rng(102)
+    aff = frame(rng.random((25, 35)))
+    cap = pd.Series(rng.integers(2, 5, 35), index=aff.columns)
+    kwargs = {
+        "per_project": 3,
+        "capacity": cap,
+        "forced": {("P2", "C2"), ("P3", "C2")},
+        "forbidden": {("P4", "C5")},
+    }
+    result = assign(aff, mode="equitable", **kwargs)
+    assert_valid(result, aff, **kwargs)
+    assert result.status == "optimal"
+
+
 def test_quota_is_met_and_costs_affinity():
     aff = frame([[0.9, 0.8, 0.1], [0.9, 0.7, 0.2]])
     types = pd.Series({"C1": "expert", "C2": "expert", "C3": "banquier/financeur"})
@@ -620,8 +639,8 @@ def test_solve_error_is_retried_with_other_highs_options(monkeypatch):
         seen.append((dict(kw["options"]), res.status))
         return res
 
-    monkeypatch.setattr(matching, "_COVERAGE_SLACK", 1e-6)
-    monkeypatch.setattr(matching, "milp", recording_milp)
+    monkeypatch.setattr(lexicographic, "COVERAGE_SLACK", 1e-6)
+    monkeypatch.setattr(milp_layer, "milp", recording_milp)
     result = assign(aff, **kwargs)
     assert_proven_optimal(result)
     assert result.worst_project == pytest.approx(expected.worst_project, rel=1e-9)
@@ -642,9 +661,9 @@ def test_solve_error_retry_order_and_give_up(monkeypatch):
         tried.append({k: v for k, v in kw["options"].items() if k != "mip_rel_gap"})
         return OptimizeResult(status=4, x=None, mip_dual_bound=None, fun=None)
 
-    monkeypatch.setattr(matching, "milp", failing_milp)
+    monkeypatch.setattr(milp_layer, "milp", failing_milp)
     result = assign(aff, per_project=2, capacity=cap, mode="equitable")
-    assert tried[: len(matching._RETRY_OPTIONS)] == [
+    assert tried[: len(milp_layer.RETRY_OPTIONS)] == [
         {"presolve": True},
         {"presolve": False},
         {"presolve": True, "random_seed": 1},
@@ -660,7 +679,7 @@ def test_solve_error_retry_order_and_give_up(monkeypatch):
             return OptimizeResult(status=4, x=None, mip_dual_bound=None, fun=None)
         return milp(*args, **kw)
 
-    monkeypatch.setattr(matching, "milp", flaky_milp)
+    monkeypatch.setattr(milp_layer, "milp", flaky_milp)
     retried = assign(aff, per_project=2, capacity=cap, mode="equitable")
     assert retried.status == "optimal"
     assert retried.worst_project == pytest.approx(exact.worst_project, rel=1e-9)
@@ -828,7 +847,7 @@ def test_time_limit_keeps_incumbent_and_reports_gap(monkeypatch):
     rng = np.random.default_rng(4)
     aff, cap = random_instance(rng, 6, 10, 2, slack=3)
     exact = assign(aff, per_project=2, capacity=cap, mode="equitable")
-    monkeypatch.setattr(matching, "milp", fake_timeout)
+    monkeypatch.setattr(milp_layer, "milp", fake_timeout)
     result = assign(aff, per_project=2, capacity=cap, mode="equitable", time_limit=1)
     assert_valid(result, aff, per_project=2, capacity=cap)
     assert result.status == "gap"
@@ -841,7 +860,7 @@ def test_time_limit_keeps_incumbent_and_reports_gap(monkeypatch):
 
 def test_time_limit_without_any_solution(monkeypatch):
     aff = frame([[0.5, 0.4], [0.3, 0.2]])
-    monkeypatch.setattr(matching, "milp", fake_timeout)
+    monkeypatch.setattr(milp_layer, "milp", fake_timeout)
     with pytest.raises(InfeasibleError, match="temps imparti"):
         assign(
             aff,

@@ -14,13 +14,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from mitlib.binomes.inputs import load_pairing_inputs, parse_per_project
 from mitlib.binomes.matching import InfeasibleError, assign
-from mitlib.binomes.pairing import (
-    load_pairing_inputs,
-    parse_per_project,
-    prepare_marathon,
-    solve_marathon,
-)
+from mitlib.binomes.pairing import prepare_marathon, solve_marathon
 from mitlib.candidatures.grid import Grid
 from mitlib.cli.main import main
 from mitlib.core.errors import InputError, MitError, OptionError
@@ -64,7 +60,7 @@ def test_seuil_km_not_a_number_is_refused(tmp_path, capsys):
 
 
 def test_seuil_km_accepts_a_decimal_comma():
-    from mitlib.cli.main import _seuil_km
+    from mitlib.cli.options import _seuil_km
 
     assert _seuil_km("7,5") == 7.5
 
@@ -133,7 +129,7 @@ def test_quota_is_checked(value, message, tmp_path, capsys):
 
 
 def test_quota_given_twice_with_two_numbers_is_refused():
-    from mitlib.cli.main import _quotas
+    from mitlib.cli.options import _quotas
 
     assert _quotas([("banquier", 1), ("Banquier", 1)]) == {"banquier": 1}
     with pytest.raises(OptionError, match="--quota : le type « Banquier » est donné"):

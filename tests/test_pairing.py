@@ -1,4 +1,5 @@
-"""Tests of the pairing job (mitlib.binomes.pairing) and of ``mit binomes``."""
+"""Tests of the pairing job (mitlib.binomes: inputs, pairing, tables, sheets,
+writing, summary) and of ``mit binomes``."""
 
 from __future__ import annotations
 
@@ -10,20 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitlib.binomes.pairing import (
-    INTERNAL_NOTICE,
-    PUBLIC_NOTICE,
-    load_pairing_inputs,
-    parse_per_project,
-    prepare_marathon,
-    run_pairing,
-    solve_marathon,
-    summary,
-    write_pairing_outputs,
-)
+from mitlib.binomes.inputs import load_pairing_inputs, parse_per_project
+from mitlib.binomes.pairing import prepare_marathon, run_pairing, solve_marathon
+from mitlib.binomes.summary import summary
+from mitlib.binomes.writing import write_pairing_outputs
 from mitlib.cli.main import main
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.provenance import file_sha256
+from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
 

@@ -17,7 +17,8 @@ from mitlib.binomes.explorer import (
     pairs_display,
     suggested_lock,
 )
-from mitlib.binomes.pairing import load_pairing_inputs, prepare_marathon, solve_marathon
+from mitlib.binomes.inputs import load_pairing_inputs
+from mitlib.binomes.pairing import prepare_marathon, solve_marathon
 from mitlib.core.config import EXAMPLE_DIR
 
 
@@ -185,7 +186,7 @@ def test_explorer_widgets_resolve_and_lock(inputs):
 
 def test_notebook_static_public_shows_no_personal_data(inputs):
     from mitlib.core.config import PROJECT_ROOT
-    from mitlib.export.exporter import execute_notebook
+    from mitlib.export.execution import execute_notebook
 
     nb = execute_notebook(
         PROJECT_ROOT / "notebooks" / "03_binomes.ipynb",

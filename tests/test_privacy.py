@@ -14,7 +14,7 @@ from mitlib.data.privacy import (
     withhold_personal,
 )
 from mitlib.data.schemas import TABLES
-from mitlib.export.exporter import find_inputs
+from mitlib.export.inputs import find_inputs
 
 
 @pytest.mark.parametrize(

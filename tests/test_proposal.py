@@ -21,7 +21,7 @@ from mitlib.candidatures.grid import Grid
 from mitlib.candidatures.proposal import analyse, ranking_gaps
 from mitlib.candidatures.scoring import score
 from mitlib.candidatures.sensitivity import rescale_weights
-from mitlib.data.schemas import THEMES
+from mitlib.data.vocabularies import THEMES
 
 
 def brute_force_values(analysis) -> list[float]:

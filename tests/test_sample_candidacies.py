@@ -14,7 +14,8 @@ from mitlib.candidatures.history import HISTORICAL_HOSTS
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.data.io import load_table
 from mitlib.data.sample import SAMPLE_GRID, generate_candidacies, write_candidacy_sample
-from mitlib.data.schemas import FICTIONAL_MARK, TABLES
+from mitlib.data.schemas import TABLES
+from mitlib.data.vocabularies import FICTIONAL_MARK
 
 
 @pytest.fixture(scope="module")

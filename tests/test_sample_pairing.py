@@ -1,5 +1,5 @@
 """Tests of the fictional coaches and projects of the five marathons
-(mitlib.data.sample)."""
+(mitlib.data.sample_pairing, mitlib.data.sample_texts)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.data.io import load_table
 from mitlib.data.sample_pairing import generate_pairing_sample, write_pairing_sample
-from mitlib.data.schemas import DOMAINS, FICTIONAL_MARK, TABLES
+from mitlib.data.schemas import TABLES
+from mitlib.data.vocabularies import DOMAINS, FICTIONAL_MARK
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
 THEMES = {

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from candidacy_cases import sample_analysis
 
-from mitlib.candidatures.grid import EliminationRule
+from mitlib.candidatures.criteria import EliminationRule
 from mitlib.candidatures.sheets import (
     contribution_bars,
     rule_text,

@@ -22,18 +22,15 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from mitlib.binomes.inputs import PairingInputs
 from mitlib.binomes.pairing import (
-    FICTIONAL_BANNER,
-    INTERNAL_NOTICE,
-    PUBLIC_NOTICE,
     MarathonData,
     MarathonPairing,
-    PairingInputs,
     prepare_marathon,
     solve_marathon,
 )
 from mitlib.core.text import format_fr
-from mitlib.render.page import esc
+from mitlib.render.page import FICTIONAL_BANNER, INTERNAL_NOTICE, PUBLIC_NOTICE, esc
 
 __all__ = [
     "closest_pairs",
@@ -49,10 +46,6 @@ __all__ = [
 ]
 
 _MODES = (("total", "total"), ("equitable", "équitable"))
-
-
-def _fr(x: float) -> str:
-    return format_fr(x, 3)
 
 
 def _color(value: float, top: float) -> str:
@@ -71,7 +64,7 @@ def affinity_heatmap(pairing: MarathonPairing | MarathonData) -> str:
 
     Examples
     --------
-    >>> from mitlib.binomes.pairing import load_pairing_inputs
+    >>> from mitlib.binomes.inputs import load_pairing_inputs
     >>> data = prepare_marathon(load_pairing_inputs(), "M1")
     >>> page = affinity_heatmap(data)
     >>> page.count("<tr>") == len(data.projects) + 1
@@ -182,7 +175,7 @@ def closest_pairs(data: MarathonData, n: int = 5) -> str:
     ranked = data.affinity.stack().sort_values(ascending=False, kind="stable")
     lines = []
     for (project, coach), value in ranked.head(n).items():
-        lines.append(f"{project} ↔ {coach} : {_fr(value)}")
+        lines.append(f"{project} ↔ {coach} : {format_fr(value, 3)}")
         lines.append(f"  {data.reason(project, coach)}")
     return "\n".join(lines)
 
@@ -217,8 +210,9 @@ def lock_report(
     if not after.feasible:
         return after, "\n".join([*lines, *after.diagnostics])
     a, b = pairing.assignment, after.assignment
-    lines.append(f"Affinité totale : {_fr(a.total)} → {_fr(b.total)}")
-    lines.append(f"Pire projet : {_fr(a.worst_project)} → {_fr(b.worst_project)}")
+    lines.append(f"Affinité totale : {format_fr(a.total, 3)} → {format_fr(b.total, 3)}")
+    worst = (format_fr(a.worst_project, 3), format_fr(b.worst_project, 3))
+    lines.append(f"Pire projet : {worst[0]} → {worst[1]}")
     key = ["id_projet", "id_coach"]
     diff = pairing.pairs()[key].merge(after.pairs()[key], how="outer", indicator=True)
     diff = diff[diff["_merge"] != "both"].sort_values(key, kind="stable")
@@ -288,7 +282,7 @@ class PairingExplorer:
     Parameters
     ----------
     inputs : PairingInputs
-        From :func:`mitlib.binomes.pairing.load_pairing_inputs`.
+        From :func:`mitlib.binomes.inputs.load_pairing_inputs`.
     marathon : str, optional
         Marathon shown first (default: the first of the files).
     public : bool
@@ -432,7 +426,7 @@ class PairingExplorer:
             a = self.pairing_.assignment
             text = (
                 f"Binômes imposés : {esc(locked)}. Affinité totale "
-                f"{_fr(a.total)}, pire projet {_fr(a.worst_project)}."
+                f"{format_fr(a.total, 3)}, pire projet {format_fr(a.worst_project, 3)}."
             )
         else:
             items = "".join(f"<li>{esc(d)}</li>" for d in self.pairing_.diagnostics)

@@ -36,7 +36,7 @@ import yaml
 from mitlib.core.config import ASSETS_DIR
 from mitlib.core.errors import InputError
 from mitlib.core.text import fold, token_spans
-from mitlib.data.schemas import DOMAINS, THEMES
+from mitlib.data.vocabularies import DOMAINS, THEMES
 
 __all__ = ["DEFAULT_LEXICON", "Lexicon", "Notion", "load_lexicon"]
 

@@ -1,18 +1,25 @@
-"""The scoring grid: criteria, eliminatory rules, preferences, attribution rules.
+"""The scoring grid: criteria, preferences, attribution rules, robustness.
 
 A :class:`Grid` is what the comité d'attribution agrees on *before* reading
 the candidacies, usually as a YAML file an official can read and edit
-(:meth:`Grid.from_yaml`): for each criterion a French label, the column its
+(:meth:`Grid.from_yaml`): for each criterion
+(:class:`~mitlib.candidatures.criteria.Criterion`) a French label, the column its
 raw value comes from, a direction, a weight, a normalisation and an optional
 eliminatory rule with its French motive; then how ties are broken, how much
 a commune's ranking of the themes counts in the attribution
-(:class:`Preference`), the constraints of the attribution and the calendar
-(:class:`AttributionRules`) and the settings of the robustness analysis
-(:class:`RobustnessSettings`).
+(:class:`~mitlib.candidatures.grid_options.Preference`), the constraints of
+the attribution and the calendar
+(:class:`~mitlib.candidatures.grid_options.AttributionSettings`) and the
+settings of the robustness analysis
+(:class:`~mitlib.candidatures.grid_options.RobustnessSettings`).
 
-Every error is French and names the criterion and the field at fault.
-:meth:`Grid.sha256` identifies the grid applied, whatever the layout of the
-file.
+This module is the grid's model: its fields and their checks, the French and
+English field names it reads (:meth:`Grid.from_dict`), the document it writes
+back (:meth:`Grid.to_dict`) and the rules it gives the attribution
+(:meth:`Grid.attribution_rules`). The file itself is read and checked by
+:mod:`mitlib.candidatures.grid_reader`. Every error is French and names the
+criterion and the field at fault. :meth:`Grid.sha256` identifies the grid
+applied, whatever the layout of the file.
 
 Examples
 --------
@@ -29,185 +36,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
-import re
-import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import yaml
 
+from mitlib.candidatures.criteria import Criterion, EliminationRule
 from mitlib.candidatures.grid_options import (
-    AttributionRules,
+    AttributionSettings,
     Preference,
     RobustnessSettings,
-    _int_fr,
 )
+from mitlib.candidatures.grid_reader import read_grid_file
 from mitlib.candidatures.mcda import (
     AGGREGATIONS,
-    NORMALIZATIONS,
     Direction,
     _check_method,
-    _is_number,
     normalize_weights,
 )
+from mitlib.candidatures.rules import AttributionRules
 from mitlib.core.errors import InputError, OptionError
 
-__all__ = [
-    "ELIMINATION_OPERATORS",
-    "AttributionRules",
-    "Criterion",
-    "EliminationRule",
-    "Grid",
-    "Preference",
-    "RobustnessSettings",
-]  # the options are re-exported: a grid is read and used as one document
-
-ELIMINATION_OPERATORS: tuple[str, ...] = (">=", ">", "<=", "<", "==", "in", "non_vide")
-
-_COMPARATORS = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-}
-
-_KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-#: Largest grid file read (bytes): a grid is a short hand-written file.
-MAX_GRID_BYTES = 1_000_000
-#: Deepest nesting of a grid's tables and lists (the sample needs 4).
-MAX_GRID_DEPTH = 20
-#: Largest criterion weight (only the ratios count).
-MAX_WEIGHT = 1_000_000
-
-
-class GridNotFoundError(InputError, FileNotFoundError):
-    """The grid file does not exist (a ``FileNotFoundError`` too)."""
-
-
-@dataclass(frozen=True)
-class EliminationRule:
-    """An eliminatory rule: a candidacy passes when ``value <op> self.value``.
-
-    ``op`` is one of :data:`ELIMINATION_OPERATORS`; ``"in"`` takes a list of
-    accepted values and ``"non_vide"`` takes none (the value must be present).
-    A missing value fails every rule. ``reason`` is the French motive written
-    in ``motif_exclusion``.
-
-    Examples
-    --------
-    >>> rule = EliminationRule(">=", 2, "Moins de deux locaux vacants")
-    >>> rule.passes(pd.Series([1, 2, None])).tolist()
-    [False, True, False]
-    """
-
-    op: str
-    value: Any = None
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        if self.op not in ELIMINATION_OPERATORS:
-            valid = ", ".join(f"« {o} »" for o in ELIMINATION_OPERATORS)
-            raise InputError(
-                f"opérateur inconnu {self.op!r}. Valeurs possibles : {valid}."
-            )
-        if self.op in _COMPARATORS and not _is_number(self.value):
-            raise InputError(
-                f"l'opérateur « {self.op} » attend un nombre (reçu {self.value!r})."
-            )
-        if self.op == "in":
-            if isinstance(self.value, str) or not isinstance(self.value, Iterable):
-                raise InputError("l'opérateur « in » attend une liste de valeurs.")
-            values = tuple(self.value)
-            if not values:
-                raise InputError("l'opérateur « in » attend une liste non vide.")
-            object.__setattr__(self, "value", values)
-        if self.op == "==" and not (
-            _is_number(self.value) or isinstance(self.value, str)
-        ):
-            raise InputError(
-                "l'opérateur « == » attend un nombre ou un texte "
-                f"(reçu {self.value!r})."
-            )
-        if self.op == "non_vide" and self.value is not None:
-            raise InputError("l'opérateur « non_vide » ne prend pas de valeur.")
-        if not self.reason:
-            shown = "" if self.value is None else f" {self.value!r}"
-            object.__setattr__(
-                self, "reason", f"condition « {self.op}{shown} » non remplie"
-            )
-
-    def passes(self, values: pd.Series) -> np.ndarray:
-        """Return a boolean array, True where the candidacy passes the rule."""
-        present = values.notna().to_numpy()
-        if self.op == "non_vide":
-            return present
-        if self.op == "in":
-            ok = values.isin(list(self.value)).to_numpy()
-        elif self.op == "==":
-            ok = (values == self.value).to_numpy()
-        else:
-            with np.errstate(invalid="ignore"):
-                ok = _COMPARATORS[self.op](values, self.value).to_numpy()
-        return present & ok.astype(bool)
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One criterion of the grid.
-
-    Parameters
-    ----------
-    key : str
-        Identifier (letters, digits, ``_``), used in column names
-        (``note_<key>``, ``contribution_<key>``).
-    label : str
-        French label shown to the comité.
-    source : str
-        Column of the candidacy table holding the raw value.
-    direction : Direction
-    weight : float
-        Non-negative. A criterion of weight 0 whose source column is not
-        numeric is a pure filter: it only applies its eliminatory rule.
-    normalisation : str, default "minmax"
-        A key of :data:`NORMALIZATIONS`.
-    elimination : EliminationRule or None
-    """
-
-    key: str
-    label: str
-    source: str
-    direction: Direction
-    weight: float
-    normalisation: str = "minmax"
-    elimination: EliminationRule | None = None
-
-    def __post_init__(self) -> None:
-        where = f"Critère « {self.key} »"
-        if not isinstance(self.key, str) or not _KEY_PATTERN.match(self.key):
-            raise InputError(
-                f"{where} : champ « cle » : identifiant attendu (lettres sans accent, "
-                "chiffres, « _ »)."
-            )
-        if not _is_number(self.weight) or not 0 <= self.weight <= MAX_WEIGHT:
-            raise InputError(
-                f"{where} : champ « poids » : nombre positif ou nul attendu, "
-                f"au plus {_int_fr(MAX_WEIGHT)} (reçu {self.weight!r})."
-            )
-        object.__setattr__(self, "weight", float(self.weight))
-        try:
-            object.__setattr__(self, "direction", Direction.from_alias(self.direction))
-        except ValueError as exc:
-            raise InputError(f"{where} : champ « sens » : {exc}") from None
-        try:
-            _check_method(self.normalisation, NORMALIZATIONS, "Normalisation")
-        except ValueError as exc:
-            raise InputError(f"{where} : champ « normalisation » : {exc}") from None
+__all__ = ["Grid"]
 
 
 _GRID_FIELDS = {
@@ -356,7 +208,7 @@ class Grid:
         always closes it.
     preference : Preference
         How the communes' ranking of the themes counts in the attribution.
-    attribution : AttributionRules
+    attribution : AttributionSettings
         Constraints of the attribution and the calendar.
     robustness : RobustnessSettings
         Settings of the Monte Carlo analysis over the weights.
@@ -381,7 +233,7 @@ class Grid:
     preference: Preference = field(default_factory=Preference)
     name: str = ""
     description: str = ""
-    attribution: AttributionRules = field(default_factory=AttributionRules)
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
     robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
 
     def __post_init__(self) -> None:
@@ -455,12 +307,12 @@ class Grid:
             if pref is None
             else Preference(**_rename_fields(pref, _PREFERENCE_FIELDS, "Préférence"))
         )
-        rules = fields.get("attribution")
+        section = fields.get("attribution")
         attribution = (
-            AttributionRules()
-            if rules is None
-            else AttributionRules(
-                **_rename_fields(rules, _ATTRIBUTION_FIELDS, "Attribution")
+            AttributionSettings()
+            if section is None
+            else AttributionSettings(
+                **_rename_fields(section, _ATTRIBUTION_FIELDS, "Attribution")
             )
         )
         settings = fields.get("robustness")
@@ -486,9 +338,11 @@ class Grid:
     def from_yaml(cls, path: str | Path, *, notes: list[str] | None = None) -> Grid:
         """Read a grid from a YAML file (``yaml.safe_load``, UTF-8).
 
-        A grid is a short hand-written file: files over
-        :data:`MAX_GRID_BYTES`, and YAML anchors and aliases (``&nom``,
-        ``*nom``, which can expand a few lines into gigabytes), are refused.
+        The file is read and checked by
+        :func:`mitlib.candidatures.grid_reader.read_grid_file`: files over
+        :data:`~mitlib.candidatures.grid_reader.MAX_GRID_BYTES`, and YAML
+        anchors and aliases (``&nom``, ``*nom``, which can expand a few lines
+        into gigabytes), are refused.
         A file saved in Windows-1252 (Excel, Notepad) is decoded as such,
         with a warning. Errors are French, prefixed with the file name; YAML
         syntax errors give the line and column (1-based, as in an editor).
@@ -502,8 +356,8 @@ class Grid:
 
         Raises
         ------
-        FileNotFoundError
-            If the file does not exist.
+        mitlib.candidatures.grid_reader.GridNotFoundError
+            If the file does not exist (a ``FileNotFoundError`` too).
         mitlib.core.errors.InputError
             If the file cannot be read as YAML or the grid is invalid.
 
@@ -518,39 +372,11 @@ class Grid:
         ...
         mitlib.core.errors.InputError: Fichier de grille illisible (grille.yaml), ...
         """
-        path = Path(path)
-        if not path.is_file():
-            raise GridNotFoundError(
-                f"Fichier de grille introuvable : {path}. Vérifiez le chemin "
-                "(--grille) ; le modèle commenté est data/exemple/grille.yaml."
-            )
-        size = path.stat().st_size
-        if size > MAX_GRID_BYTES:
-            raise InputError(
-                f"Fichier de grille {path.name} : {_int_fr(size)} octets, trop gros "
-                f"pour une grille (au plus {_int_fr(MAX_GRID_BYTES)} octets). "
-                "Vérifiez que c'est bien le fichier de la grille."
-            )
-        text = _decode_grid(path.read_bytes(), path, notes)
-        try:
-            _check_tokens(text, path)
-            data = yaml.load(text, Loader=_GridLoader)  # a SafeLoader
-        except yaml.YAMLError as exc:
-            raise InputError(_yaml_error_message(exc, path)) from None
-        except RecursionError:
-            raise InputError(
-                f"Fichier de grille {path.name} : structure trop profondément "
-                "imbriquée pour une grille."
-            ) from None
-        if not isinstance(data, Mapping):
-            raise InputError(
-                f"Fichier de grille {path.name} : une table de champs est attendue "
-                "(« nom: … », « criteres: … »…)."
-            )
+        data = read_grid_file(path, notes=notes)
         try:
             return cls.from_dict(data)
         except InputError as exc:
-            raise InputError(f"{path.name} : {exc}") from None
+            raise InputError(f"{Path(path).name} : {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (French field names) that :meth:`from_dict` reads back."""
@@ -645,6 +471,33 @@ class Grid:
             f"{', '.join(self.keys)}."
         )
 
+    def attribution_rules(self, labels: pd.Series | None = None) -> AttributionRules:
+        """The rules the attribution applies: preference, minimum score, labels.
+
+        Parameters
+        ----------
+        labels : Series, optional
+            ``code_insee -> label`` of the candidacies; needed when the grid
+            requires labels (« labels_requis »).
+
+        Examples
+        --------
+        >>> g = Grid.from_dict({"criteres": [{"cle": "a", "sens": "max", "poids": 1}],
+        ...                     "attribution": {"note_minimale": 8}})
+        >>> rules = g.attribution_rules()
+        >>> rules.preference_weight, rules.min_score, rules.only_ranked_themes
+        (0.3, 0.4, False)
+        """
+        settings = self.attribution
+        return AttributionRules(
+            preference_weight=self.preference.weight,
+            bonus_by_rank=self.preference.bonus_by_rank,
+            min_score=settings.min_score,
+            only_ranked_themes=settings.only_ranked_themes,
+            required_labels=settings.required_labels,
+            labels=labels,
+        )
+
     def with_weights(self, weights: Mapping[str, float]) -> Grid:
         """Copy of the grid with some criteria's weights replaced.
 
@@ -667,145 +520,3 @@ class Grid:
             for c in self.criteria
         )
         return replace(self, criteria=criteria)
-
-
-# -- reading the YAML file ---------------------------------------------------
-
-#: French wording of PyYAML's most frequent problems.
-_YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation interdite : indentez avec des espaces"
-    ),
-    "mapping values are not allowed here": (
-        "« : » inattendu (indentation incorrecte, ou texte contenant « : » à "
-        "mettre entre guillemets)"
-    ),
-    "expected <block end>, but found": "indentation incorrecte",
-    "could not find expected ':'": "« : » attendu après le nom du champ",
-    "found unexpected end of stream": "guillemet ou crochet non refermé",
-    "found undefined alias": "alias non défini",
-    "did not find expected key": "indentation incorrecte (champ attendu)",
-    "did not find expected '-' indicator": "indentation incorrecte (« - » attendu)",
-    "found duplicate anchor": "ancre en double",
-    "could not determine a constructor for the tag": (
-        "étiquette YAML non autorisée (« !! ») : une grille ne contient que du "
-        "texte, des nombres, des listes et des sections"
-    ),
-}
-
-
-class _GridLoader(yaml.SafeLoader):
-    """The safe YAML loader, refusing a key written twice in one section
-    (YAML would silently keep the last value)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict[object, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: the base class says so
-                break
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"clé « {key} » en double (déjà ligne {first}) : gardez-en une",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
-def _decode_grid(raw: bytes, path: Path, notes: list[str] | None) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 with a warning."""
-    if b"\x00" in raw:
-        raise InputError(
-            f"Fichier de grille {path.name} : ce n'est pas un fichier texte "
-            "(enregistrez la grille en texte UTF-8, extension .yaml)."
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"Fichier de grille {path.name} : encodage inconnu (ni UTF-8 ni "
-            "Windows-1252). Enregistrez-le en UTF-8 depuis votre éditeur."
-        ) from None
-    message = (
-        f"Fichier de grille {path.name} : encodage Windows-1252 et non UTF-8 ; "
-        "lu comme Windows-1252. Vérifiez les accents et enregistrez-le en UTF-8."
-    )
-    if notes is None:
-        warnings.warn(message, UserWarning, stacklevel=3)
-    else:
-        notes.append(message)
-    return text
-
-
-def _check_tokens(text: str, path: Path) -> None:
-    """Refuse YAML anchors and aliases (``&nom``, ``*nom``) and deep nesting.
-
-    Read token by token, so a hostile file is refused before PyYAML builds
-    anything (nested brackets cost it minutes, then a RecursionError).
-    """
-    depth = 0
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        mark = token.start_mark
-        where = (
-            f"Fichier de grille {path.name}, ligne {mark.line + 1}, colonne "
-            f"{mark.column + 1}"
-        )
-        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-            raise InputError(
-                f"{where} : les ancres et alias YAML (« &{token.value} », "
-                f"« *{token.value} ») ne sont pas acceptés dans une grille : "
-                "recopiez la valeur à chaque endroit où elle sert."
-            )
-        if isinstance(token, _OPENING_TOKENS):
-            depth += 1
-            if depth > MAX_GRID_DEPTH:
-                raise InputError(
-                    f"{where} : structure imbriquée sur plus de {MAX_GRID_DEPTH} "
-                    "niveaux, trop profonde pour une grille."
-                )
-        elif isinstance(token, _CLOSING_TOKENS):
-            depth -= 1
-
-
-_OPENING_TOKENS = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSING_TOKENS = (
-    yaml.BlockEndToken,
-    yaml.FlowMappingEndToken,
-    yaml.FlowSequenceEndToken,
-)
-
-
-def _yaml_error_message(exc: yaml.YAMLError, path: Path) -> str:
-    """French message of a YAML error: file, line and column (1-based)."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f"Fichier de grille illisible ({path.name})"
-    if mark is not None:
-        where += f", ligne {mark.line + 1}, colonne {mark.column + 1}"
-    problem = str(getattr(exc, "problem", None) or exc).strip()
-    french = next(
-        (fr for en, fr in _YAML_PROBLEMS.items() if problem.startswith(en)), None
-    )
-    if problem.startswith("clé «"):  # mitlib's own, already in French
-        french, problem = problem, ""
-    detail = french or "syntaxe YAML invalide"
-    # the parser's English words only when there is no French for them
-    technical = "" if french else f" (détail technique : {problem})"
-    return (
-        f"{where} : {detail}{technical}. Corrigez le fichier avec un "
-        "éditeur de texte ; le modèle commenté data/exemple/grille.yaml montre "
-        "la syntaxe attendue."
-    )

@@ -2,32 +2,33 @@
 
 * :class:`Preference`: how much a commune's ranking of the themes counts in
   the attribution;
-* :class:`AttributionRules`: the constraints of the attribution (minimum
+* :class:`AttributionSettings`: the constraints of the attribution (minimum
   note, only ranked themes, required labels) and the calendar;
 * :class:`RobustnessSettings`: the seeded Monte Carlo analysis over the
   weights.
 
 They are read from the ``preference``, ``attribution`` and ``robustesse``
 sections of the grid's YAML file (:meth:`mitlib.candidatures.grid.Grid.from_yaml`);
-errors
-are French and name the section and the field.
+errors are French and name the section and the field. The attribution
+receives the first two as one object,
+:meth:`mitlib.candidatures.grid.Grid.attribution_rules`.
 
 Examples
 --------
->>> Preference(weight=0.25).as_kwargs()["preference_weight"]
-0.25
+>>> Preference(weight=0.25).bonus_by_rank[2]
+0.75
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from mitlib.candidatures.mcda import _is_number
 from mitlib.core.errors import InputError
+from mitlib.core.text import format_fr
 
-__all__ = ["AttributionRules", "Preference", "RobustnessSettings"]
+__all__ = ["AttributionSettings", "Preference", "RobustnessSettings"]
 
 _DEFAULT_BONUS = {1: 1.0, 2: 0.75, 3: 0.5, 4: 0.25, 5: 0.0}
 
@@ -49,11 +50,12 @@ class Preference:
 
     ``value = (1 - weight) * score + weight * bonus_by_rank[rank]`` (see
     :func:`mitlib.candidatures.attribution.attribute`); an unranked theme has bonus 0.
-    Pass them on with ``attribute(..., **grid.preference.as_kwargs())``.
+    The attribution receives them in
+    :meth:`mitlib.candidatures.grid.Grid.attribution_rules`.
 
     Examples
     --------
-    >>> Preference().as_kwargs()["preference_weight"]
+    >>> Preference().weight
     0.3
     """
 
@@ -93,13 +95,6 @@ class Preference:
         object.__setattr__(self, "bonus_by_rank", dict(sorted(bonus.items())))
         object.__setattr__(self, "weight", float(self.weight))
 
-    def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`mitlib.candidatures.attribution.attribute`."""
-        return {
-            "preference_weight": self.weight,
-            "bonus_by_rank": dict(self.bonus_by_rank),
-        }
-
 
 def _flag(value: object, where: str) -> bool:
     """A yes/no field: YAML booleans, or « oui »/« non »."""
@@ -111,8 +106,20 @@ def _flag(value: object, where: str) -> bool:
 
 
 def _int_fr(n: int) -> str:
-    """``100000`` → ``"100 000"`` (French thousands separator)."""
-    return f"{n:,}".replace(",", " ")
+    """``100000`` → ``"100 000"``: :func:`mitlib.core.text.format_fr` of a whole
+    number, with a plain space between the thousands.
+
+    The error messages of the grid's settings (printed by ``mit`` on the
+    terminal, asserted byte for byte by the command's tests) have always used
+    a plain space; :func:`~mitlib.core.text.format_fr` writes a narrow
+    no-break space.
+
+    Examples
+    --------
+    >>> _int_fr(100_000), _int_fr(2**32 - 1)
+    ('100 000', '4 294 967 295')
+    """
+    return format_fr(n, 0).replace("\u202f", " ")
 
 
 def _count(value: object, where: str, *, minimum: int, maximum: int) -> int:
@@ -141,13 +148,15 @@ def _count(value: object, where: str, *, minimum: int, maximum: int) -> int:
 
 
 @dataclass(frozen=True)
-class AttributionRules:
+class AttributionSettings:
     """Constraints of the attribution and the calendar of the marathons.
 
     Parameters
     ----------
     min_note : float, optional
-        Lowest note out of 20 a host may have (None: no minimum).
+        Lowest note out of 20 a host may have (None: no minimum), as written
+        in the grid (« note_minimale »); the attribution applies
+        :attr:`min_score`, the same threshold on the 0–1 scale of the scores.
     only_ranked_themes : bool, default False
         Only give a commune a theme it ranked.
     required_labels : mapping label -> int
@@ -160,9 +169,9 @@ class AttributionRules:
 
     Examples
     --------
-    >>> rules = AttributionRules(min_note=8, required_labels={"ACV": 1})
-    >>> rules.as_kwargs()
-    {'min_score': 0.4, 'only_ranked_themes': False, 'require_label': {'ACV': 1}}
+    >>> settings = AttributionSettings(min_note=8, required_labels={"ACV": 1})
+    >>> settings.min_score, settings.required_labels
+    (0.4, {'ACV': 1})
     """
 
     min_note: float | None = None
@@ -225,13 +234,10 @@ class AttributionRules:
             ),
         )
 
-    def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`mitlib.candidatures.attribution.attribute`."""
-        return {
-            "min_score": None if self.min_note is None else self.min_note / 20.0,
-            "only_ranked_themes": self.only_ranked_themes,
-            "require_label": dict(self.required_labels),
-        }
+    @property
+    def min_score(self) -> float | None:
+        """The minimum note on the 0–1 scale of the scores (note / 20)."""
+        return None if self.min_note is None else self.min_note / 20.0
 
 
 @dataclass(frozen=True)
@@ -250,7 +256,8 @@ class RobustnessSettings:
         Seed of the random generator: the same grid gives the same figures.
     n_draws_attribution : int, default 500
         The first draws for which the whole attribution is solved again
-        (:func:`mitlib.candidatures.attribution.pair_frequency`), one exact solve each.
+        (:func:`mitlib.candidatures.frequency.pair_frequency`), one exact solve
+        each.
 
     Examples
     --------

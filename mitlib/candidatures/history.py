@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mitlib.candidatures.attribution import Attribution
+from mitlib.candidatures.attribution_model import Attribution
+from mitlib.candidatures.rules import AttributionRules
 from mitlib.core.text import format_fr
 from mitlib.data.cycle import HISTORICAL_HOSTS, HistoricalHost
 
@@ -122,8 +123,9 @@ class HistoryComparison:
         else:
             lines.append(
                 "Valeur de l'attribution réelle selon la grille : "
-                f"{_fr(self.real_value)} ; proposition : {_fr(self.proposed_value)} "
-                f"(écart {_fr(self.gap)})."
+                f"{format_fr(self.real_value, 4)} ; proposition : "
+                f"{format_fr(self.proposed_value, 4)} "
+                f"(écart {format_fr(self.gap, 4)})."
             )
         if not self.feasible:
             lines.append("L'attribution réelle ne respecte pas toutes les règles.")
@@ -140,22 +142,13 @@ class HistoryComparison:
         return "\n".join(lines)
 
 
-def _fr(x: float, decimals: int = 4) -> str:
-    return format_fr(x, decimals)
-
-
 def compare_with_history(
     proposal: Attribution,
     periods: Mapping[str, str],
     notes: pd.DataFrame,
     preferences: pd.DataFrame,
+    rules: AttributionRules,
     *,
-    preference_weight: float,
-    bonus_by_rank: Mapping[int, float],
-    min_score: float | None = None,
-    only_ranked_themes: bool = False,
-    require_label: Mapping[str, int] | None = None,
-    labels: pd.Series | None = None,
     listed: list[Attribution] | tuple[Attribution, ...] = (),
 ) -> HistoryComparison:
     """Set the proposal next to the real 2023–2024 attribution.
@@ -163,8 +156,9 @@ def compare_with_history(
     The real attribution is valued like any other:
     ``Σ (1 - preference_weight) × score + preference_weight × bonus(rank)``
     over its five pairs, with the scores of the grid. It is *feasible* when
-    every real host is eligible, reaches ``min_score``, received a theme it
-    ranked (if ``only_ranked_themes``) and the label rules hold.
+    every real host is eligible, reaches ``rules.min_score``, received a
+    theme it ranked (if ``rules.only_ranked_themes``) and the label rules
+    hold.
 
     Parameters
     ----------
@@ -177,8 +171,7 @@ def compare_with_history(
         ``motif_exclusion``, ``note_sur_20``), index ``code_insee``.
     preferences : DataFrame
         Rank each commune gave each theme (index ``code_insee``).
-    preference_weight, bonus_by_rank, min_score, only_ranked_themes, \
-require_label, labels
+    rules : AttributionRules
         As for :func:`mitlib.candidatures.attribution.attribute`.
     listed : sequence of Attribution
         Attributions in decreasing value (optimum first) in which to look
@@ -189,6 +182,7 @@ require_label, labels
     HistoryComparison
     """
     proposed = proposal.table
+    pw, min_score = rules.preference_weight, rules.min_score
     rows = []
     real_value = 0.0
     feasible = True
@@ -209,14 +203,14 @@ require_label, labels
             remark = f"éliminée : {notes.at[code, 'motif_exclusion']}"
         elif min_score is not None and note / 20.0 < min_score - 1e-9:
             remark = "note inférieure à la note minimale"
-        elif only_ranked_themes and np.isnan(rank):
+        elif rules.only_ranked_themes and np.isnan(rank):
             remark = "thème non classé par la commune"
         if remark:
             feasible = False
         if eligible and real_value is not None:
-            bonus = 0.0 if np.isnan(rank) else float(bonus_by_rank[int(rank)])
-            real_value += (1 - preference_weight) * note / 20.0
-            real_value += preference_weight * bonus
+            bonus = 0.0 if np.isnan(rank) else float(rules.bonus_by_rank[int(rank)])
+            real_value += (1 - pw) * note / 20.0
+            real_value += pw * bonus
         else:
             real_value = None
         in_proposal = host.epci_siren in proposed.index
@@ -243,9 +237,9 @@ require_label, labels
                 "remarque": remark,
             }
         )
-    for label, count in (require_label or {}).items():
+    for label, count in rules.required_labels.items():
         hosts = [h.code_insee for h in HISTORICAL_HOSTS]
-        have = 0 if labels is None else int((labels.reindex(hosts) == label).sum())
+        have = int((rules.labels.reindex(hosts) == label).sum())
         if have < count:
             feasible = False
     real = {h.code_insee: h.theme for h in HISTORICAL_HOSTS}

@@ -46,8 +46,8 @@ from mitlib.core.config import SAMPLE_GRID
 from mitlib.core.errors import InputError
 from mitlib.core.provenance import file_sha256, territory_facts
 from mitlib.data.io import LoadResult, example_path, load_table
-from mitlib.data.schemas import SUPPORT_CATEGORIES, THEMES
 from mitlib.data.territory import LAMBERT93, Territory, load_territory
+from mitlib.data.vocabularies import SUPPORT_CATEGORIES, THEMES
 from mitlib.diagnostic.diagnosis import Diagnosis, run_diagnosis
 from mitlib.diagnostic.indicators import MAX_THRESHOLD_KM, indicator_labels
 

@@ -1,18 +1,18 @@
 r"""The map of the candidacies: notes of the candidate communes and proposed hosts.
 
-Built with the diagnosis map builders of :mod:`mitlib.diagnostic.maps` (offline,
+Built with the generic map builders of :mod:`mitlib.render.maps` (offline,
 deterministic, escaped): a choropleth of the overall note of the candidate
 communes (grey: eliminated candidacy), the EPCI borders, the proposed host
 communes as circles at their town hall, a commune search box and a layer
 switcher; the corner of a new map names the data sources and the SHA-256 of
 the grid and candidacy files. Like every builder, :func:`candidacy_map`
 returns the map and neither displays nor saves it
-(:func:`mitlib.diagnostic.maps.save_map` does).
+(:func:`mitlib.render.offline.save_map` does).
 
 Examples
 --------
 >>> from mitlib.candidatures.inputs import load_candidacies
->>> from mitlib.diagnostic.maps import render_html
+>>> from mitlib.render.offline import render_html
 >>> from mitlib.candidatures.proposal import analyse
 >>> analysis = analyse(load_candidacies(), robustness=False)
 >>> page = render_html(candidacy_map(analysis))
@@ -31,14 +31,14 @@ import folium
 import numpy as np
 
 from mitlib.candidatures.proposal import CandidacyAnalysis
-from mitlib.diagnostic.maps import (
+from mitlib.core.text import format_fr
+from mitlib.render.maps import (
     DEFAULT_ATTRIBUTION,
     add_epci_layer,
     add_fictional_banner,
     add_layer_control,
     add_search_control,
     choropleth_map,
-    format_fr,
 )
 from mitlib.render.offline import element_ids, new_map
 

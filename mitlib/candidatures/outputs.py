@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mitlib.candidatures.attribution import Attribution
+from mitlib.candidatures.attribution_model import Attribution
 from mitlib.candidatures.proposal import CandidacyAnalysis
 from mitlib.candidatures.sheets import (
     rule_text,
@@ -372,10 +372,6 @@ def write_candidacy_outputs(
     return written
 
 
-def _fr(x: float, decimals: int = 2) -> str:
-    return format_fr(x, decimals)
-
-
 def summary(
     analysis: CandidacyAnalysis,
     written: list[Path] | None = None,
@@ -405,7 +401,7 @@ def summary(
     for code in result.ranking:
         lines.append(
             f"  {int(t.at[code, 'rang']):>2}. {names[code]} ({code}) : "
-            f"{_fr(t.at[code, 'note_sur_20'])} / 20"
+            f"{format_fr(t.at[code, 'note_sur_20'], 2)} / 20"
         )
     for code in t.index[~t["eligible"].to_numpy()]:
         lines.append(f"   -  {names[code]} ({code}) : {t.at[code, 'motif_exclusion']}")
@@ -416,10 +412,10 @@ def summary(
         for row in attribution_table(analysis).itertuples():
             lines.append(
                 f"  {row.periode or 'sans période':<8} {row.commune} — {row.theme} "
-                f"({_fr(row.score)} / 20)"
+                f"({format_fr(row.score, 2)} / 20)"
             )
         others = [
-            f"n° {a.rank} (écart {_fr(a.gap, 4)})"
+            f"n° {a.rank} (écart {format_fr(a.gap, 4)})"
             for a in analysis.alternatives
             if a is not analysis.proposal
         ]

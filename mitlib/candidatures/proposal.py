@@ -8,9 +8,10 @@ or with other weights (the notebook's sliders):
    contributions, ranking with the written tie-break rule;
 2. :func:`mitlib.candidatures.attribution.attribute` and
    :func:`mitlib.candidatures.attribution.next_best`: the best attribution (one host and
-   one theme per EPCI, each theme once, the grid's constraints) and the
+   one theme per EPCI, each theme once, the grid's
+   :meth:`~mitlib.candidatures.grid.Grid.attribution_rules`) and the
    following ones, exactly, with their gap;
-3. :func:`mitlib.candidatures.attribution.schedule`: the calendar. When the best
+3. :func:`mitlib.candidatures.calendar.schedule`: the calendar. When the best
    attribution cannot be scheduled, the proposal is the best one that can
    (attributions come in decreasing value, so it is the optimum among the
    schedulable ones, provided it is listed);
@@ -19,7 +20,7 @@ or with other weights (the notebook's sliders):
    :func:`mitlib.candidatures.sensitivity.leader_stability`), rank probabilities under
    random weights (:func:`mitlib.candidatures.sensitivity.smaa`, seeded) and how often
    each commune–theme pair is chosen
-   (:func:`mitlib.candidatures.attribution.pair_frequency`);
+   (:func:`mitlib.candidatures.frequency.pair_frequency`);
 5. the comparison with the real 2023–2024 attribution
    (:func:`mitlib.candidatures.history.compare_with_history`) when its five hosts
    applied.
@@ -40,13 +41,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from mitlib.candidatures.attribution import (
-    Attribution,
-    attribute,
-    next_best,
-    pair_frequency,
-)
-from mitlib.candidatures.attribution import schedule as schedule_hosts
+from mitlib.candidatures.attribution import attribute, next_best
+from mitlib.candidatures.attribution_model import Attribution
+from mitlib.candidatures.calendar import schedule
+from mitlib.candidatures.frequency import pair_frequency
 from mitlib.candidatures.grid import Grid
 from mitlib.candidatures.history import (
     HistoryComparison,
@@ -54,6 +52,7 @@ from mitlib.candidatures.history import (
     history_applies,
 )
 from mitlib.candidatures.inputs import CandidacyInputs
+from mitlib.candidatures.rules import AttributionRules
 from mitlib.candidatures.scoring import ScoreResult, score
 from mitlib.candidatures.sensitivity import (
     SmaaResult,
@@ -63,7 +62,7 @@ from mitlib.candidatures.sensitivity import (
     swap_weight,
     weight_stability,
 )
-from mitlib.data.schemas import THEMES
+from mitlib.data.vocabularies import THEMES
 
 __all__ = ["HISTORY_DEPTH", "CandidacyAnalysis", "analyse", "ranking_gaps"]
 
@@ -142,20 +141,17 @@ class CandidacyAnalysis:
         """:func:`ranking_gaps` of the result (computed once)."""
         return ranking_gaps(self.result)
 
-    def attribution_kwargs(self) -> dict:
-        """Keyword arguments of :func:`mitlib.candidatures.attribution.attribute`."""
-        return {
-            **self.grid.preference.as_kwargs(),
-            **self.grid.attribution.as_kwargs(),
-            "labels": self.inputs.table["label"],
-        }
+    @cached_property
+    def rules(self) -> AttributionRules:
+        """The grid's attribution rules, with the candidacies' labels."""
+        return self.grid.attribution_rules(labels=self.inputs.table["label"])
 
 
-def _schedule(
+def _calendar(
     attribution: Attribution, inputs: CandidacyInputs
 ) -> tuple[dict[str, str] | None, str | None]:
     try:
-        periods = schedule_hosts(attribution, inputs.availability, inputs.calendar)
+        periods = schedule(attribution, inputs.availability, inputs.calendar)
     except ValueError as exc:
         return None, str(exc)
     return {str(k): str(v) for k, v in periods.items()}, None
@@ -169,10 +165,10 @@ def _attribution(analysis: CandidacyAnalysis) -> None:
         inputs.table["epci_siren"],
         inputs.preferences,
         list(THEMES),
+        analysis.rules,
     )
-    kwargs = analysis.attribution_kwargs()
     try:
-        optimum = attribute(*args, **kwargs)
+        optimum = attribute(*args)
     except ValueError as exc:
         analysis.attribution_error = str(exc)
         return
@@ -180,12 +176,12 @@ def _attribution(analysis: CandidacyAnalysis) -> None:
     if history_applies(inputs.table.index):
         depth = max(depth, HISTORY_DEPTH)
     listed = [optimum]
-    periods, error = _schedule(optimum, inputs)
+    periods, error = _calendar(optimum, inputs)
     all_periods = [periods]
     if periods is None:
         depth = max(depth, HISTORY_DEPTH)
-    listed += next_best(*args, k=depth, **kwargs)
-    all_periods += [_schedule(a, inputs)[0] for a in listed[1:]]
+    listed += next_best(*args, k=depth)
+    all_periods += [_calendar(a, inputs)[0] for a in listed[1:]]
     analysis.listed = listed
     analysis.periods = all_periods
     first = next((i for i, p in enumerate(all_periods) if p is not None), None)
@@ -228,8 +224,8 @@ def _robustness(analysis: CandidacyAnalysis) -> None:
             inputs.table["epci_siren"],
             inputs.preferences,
             list(THEMES),
+            analysis.rules,
             n_draws=settings.n_draws_attribution,
-            **analysis.attribution_kwargs(),
         )
     except ValueError as exc:
         analysis.warnings.append(f"Fréquence des couples non calculée : {exc}")
@@ -268,18 +264,12 @@ def analyse(
     if robustness:
         _robustness(analysis)
     if analysis.proposal is not None and history_applies(inputs.table.index):
-        kwargs = analysis.attribution_kwargs()
         analysis.history = compare_with_history(
             analysis.proposal,
             analysis.proposal_periods,
             analysis.result.table,
             inputs.preferences,
-            preference_weight=kwargs["preference_weight"],
-            bonus_by_rank=kwargs["bonus_by_rank"],
-            min_score=kwargs["min_score"],
-            only_ranked_themes=kwargs["only_ranked_themes"],
-            require_label=kwargs["require_label"],
-            labels=kwargs["labels"],
+            analysis.rules,
             listed=analysis.listed,
         )
     return analysis

@@ -385,7 +385,7 @@ class SmaaResult:
         The weight draws, ``n_draws`` × criteria, rows summing to 1.
     scores : DataFrame
         Scores for each draw, ``n_draws`` × candidacies (columns ``code_insee``),
-        ready for :func:`mitlib.candidatures.attribution.pair_frequency`.
+        ready for :func:`mitlib.candidatures.frequency.pair_frequency`.
     concentration : float
     seed : int or None
     """

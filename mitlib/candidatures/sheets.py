@@ -27,21 +27,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from mitlib.candidatures.grid import EliminationRule
+from mitlib.candidatures.criteria import EliminationRule
 from mitlib.candidatures.inputs import describe_source
 from mitlib.candidatures.proposal import CandidacyAnalysis
 from mitlib.core.errors import OptionError
 from mitlib.core.provenance import mitlib_version
 from mitlib.core.text import fold, format_fr
 from mitlib.data.outputs import safe_name
-from mitlib.diagnostic.maps import CATEGORY_COLORS
-from mitlib.render.page import FICTIONAL_BANNER, SHEET_CSS, esc
+from mitlib.render.page import SHEET_CSS, esc, html_page
+from mitlib.render.palettes import CATEGORY_COLORS
 
 __all__ = [
-    "FICTIONAL_BANNER",
     "contribution_bars",
     "criterion_colors",
-    "esc",
     "rule_text",
     "score_sheet",
     "sheet_filename",
@@ -153,11 +151,6 @@ NO_PERSONAL_DATA = (
 
 def _page(title: str, body: str, analysis: CandidacyAnalysis) -> str:
     inputs = analysis.inputs
-    banner = (
-        f'<div class="fictif">{esc(FICTIONAL_BANNER)}</div>\n'
-        if inputs.fictional
-        else ""
-    )
     facts = "".join(
         f"<li>{esc(label)} : {esc(value)}</li>" for label, value in inputs.provenance
     )
@@ -171,11 +164,7 @@ def _page(title: str, body: str, analysis: CandidacyAnalysis) -> str:
         f"{esc(NO_PERSONAL_DATA)}</p>"
         "</footer>"
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{banner}{body}\n{footer}\n</body>\n</html>\n"
-    )
+    return html_page(title, body, css=_CSS, fictional=inputs.fictional, footer=footer)
 
 
 def _criteria_rows(analysis: CandidacyAnalysis, code: str) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "STOP_WORDS",
     "fold",
     "format_fr",
+    "slug",
     "stem",
     "token_spans",
     "tokens",
@@ -56,6 +57,7 @@ _SEPARATORS = frozenset(
 # Letters that NFKD does not decompose but French writes as two letters.
 _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
 _WORD = re.compile(r"[a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r" +")
 
 # Folded forms only (no accents): the list is compared with folded tokens.
@@ -142,6 +144,22 @@ def fold(text: object) -> str:
         return ""
     folded, _ = _fold_with_offsets(str(text))
     return _SPACES.sub(" ", folded).strip()
+
+
+def slug(text: object, sep: str = "_") -> str:
+    """Identifier form of a text: :func:`fold`, then every run of characters
+    other than ``a-z`` and ``0-9`` becomes ``sep`` (none at either end).
+
+    The one text → identifier rule: indicator columns (``_``), territory
+    folders (``-``), header matching. File names made from data values go
+    through :func:`mitlib.data.outputs.safe_name` instead.
+
+    Examples
+    --------
+    >>> slug("structure d'accompagnement"), slug("Vallée du Lot & Garonne", "-")
+    ('structure_d_accompagnement', 'vallee-du-lot-garonne')
+    """
+    return _NOT_ALNUM.sub(sep, fold(text)).strip(sep)
 
 
 def stem(word: str) -> str:

@@ -4,8 +4,8 @@ holds none.
 Three rules, applied everywhere:
 
 1. A public output is built from the table's explicit list of public columns
-   (:meth:`mitlib.data.schemas.TableSchema.public_frame`), never by dropping known
-   private ones.
+   (:meth:`mitlib.data.table_schema.TableSchema.public_frame`), never by dropping
+   known private ones.
 2. In a public column, a value that looks like an e-mail address or a phone
    number is withheld (:func:`withhold_personal`): a stray quote may have
    shifted a contact into ``adresse``.
@@ -125,7 +125,7 @@ def personal_values(inputs: Mapping[str, Path]) -> list[str]:
     parts (name, e-mail, phone). Files that cannot be read are skipped (their
     loading reports the problem). Returns sorted, distinct values.
     """
-    from mitlib.data.io import read_raw
+    from mitlib.data.formats import read_raw
     from mitlib.data.schemas import TABLES
 
     found: set[str] = set()

@@ -22,14 +22,9 @@ import pandas as pd
 import shapely
 
 from mitlib.core.config import EXAMPLE_DIR, SAMPLE_GRID
-from mitlib.data.schemas import (
-    BUILDING_STATE,
-    FICTIONAL_MARK,
-    OWNER_TYPES,
-    TABLES,
-    THEMES,
-)
+from mitlib.data.schemas import TABLES
 from mitlib.data.territory import LAMBERT93, WGS84, Territory, load_territory
+from mitlib.data.vocabularies import BUILDING_STATE, FICTIONAL_MARK, OWNER_TYPES, THEMES
 
 __all__ = [
     "generate_candidacies",

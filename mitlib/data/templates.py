@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from mitlib.core.writers import write_csv, write_xlsx
-from mitlib.data.schemas import TABLES, TableSchema
+from mitlib.data.schemas import TABLES
+from mitlib.data.table_schema import TableSchema
 
 __all__ = ["schema_documentation", "template_frame", "write_templates"]
 

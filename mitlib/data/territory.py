@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from mitlib.core.config import DEFAULT_TERRITORY, TERRITORIES_DIR
 from mitlib.core.errors import InputError, OptionError
 from mitlib.core.provenance import reproducible_geopackage
-from mitlib.core.text import fold
+from mitlib.core.text import fold, slug
 
 __all__ = [
     "LAMBERT93",
@@ -489,16 +489,12 @@ def build_territory(
     return Territory(name, communes, epci_gdf, outline, meta)
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
-
-
 def save_territory(territory: Territory, directory: Path | str | None = None) -> Path:
     """Write a territory as GeoParquet, GeoPackage and ``territoire.json``.
 
     Returns the directory written (default ``data/territoires/<slug>``).
     """
-    out = Path(directory) if directory else TERRITORIES_DIR / _slug(territory.name)
+    out = Path(directory) if directory else TERRITORIES_DIR / slug(territory.name, "-")
     out.mkdir(parents=True, exist_ok=True)
     layers = {
         "communes": territory.communes,

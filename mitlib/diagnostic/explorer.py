@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from mitlib.data.schemas import ACTOR_CATEGORIES, THEMES
+from mitlib.data.vocabularies import ACTOR_CATEGORIES, THEMES
 from mitlib.diagnostic.diagnosis import Diagnosis, commune_profile
 from mitlib.diagnostic.indicators import commune_indicators, indicator_labels
 from mitlib.diagnostic.maps import diagnosis_map

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -23,9 +22,9 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from mitlib.core.errors import OptionError
-from mitlib.core.text import fold
-from mitlib.data.schemas import ACTOR_CATEGORIES, SUPPORT_CATEGORIES, THEMES
+from mitlib.core.text import slug
 from mitlib.data.territory import LAMBERT93, Territory
+from mitlib.data.vocabularies import ACTOR_CATEGORIES, SUPPORT_CATEGORIES, THEMES
 
 __all__ = [
     "DEFAULT_THRESHOLD_KM",
@@ -37,7 +36,6 @@ __all__ = [
     "coverage_matrix",
     "indicator_labels",
     "nearest_distance_km",
-    "slug",
 ]
 
 #: Default distance beyond which a commune is a "zone blanche" of support.
@@ -79,17 +77,6 @@ def check_threshold_km(value: object, name: str = "threshold_km") -> float:
 
 # Perimeters (schemas.PERIMETERS) wider than an EPCI: such an actor covers every EPCI.
 _WIDE_PERIMETERS = {"Pays", "département", "région"}
-
-
-def slug(label: str) -> str:
-    """Column-name form of a French label.
-
-    Examples
-    --------
-    >>> slug("structure d'accompagnement"), slug("bien-vivre et bien-vieillir")
-    ('structure_d_accompagnement', 'bien_vivre_et_bien_vieillir')
-    """
-    return re.sub(r"[^a-z0-9]+", "_", fold(label)).strip("_")
 
 
 def indicator_labels() -> dict[str, str]:

@@ -301,7 +301,7 @@ def _user_error_names() -> set[str]:
     user's mistake, not a bug)."""
     import mitlib.binomes.matching  # noqa: F401
     import mitlib.candidatures.grid  # noqa: F401 - defines error subclasses
-    import mitlib.data.io  # noqa: F401
+    import mitlib.data.decoding  # noqa: F401
     import mitlib.data.territory  # noqa: F401
     from mitlib.core.errors import MitError
 

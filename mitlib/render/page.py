@@ -1,8 +1,11 @@
-"""What the printable HTML sheets share: look, banner, escaping.
+"""The one HTML page shell, and what the printable sheets share: look, banner, escaping.
 
-The score sheets of the candidacies (:mod:`mitlib.candidatures.sheets`) and the pairing
-sheets (:mod:`mitlib.binomes.pairing`) are standalone pages printed for the comité
-and the organisers; each adds its own rules to :data:`SHEET_CSS`.
+Every standalone page that mitlib writes by hand (the score sheets of the
+candidacies, :mod:`mitlib.candidatures.sheets`; the pairing sheets,
+:mod:`mitlib.binomes.pairing`; the pages of the export,
+:mod:`mitlib.export.exporter`) is built by :func:`html_page`. The sheets are
+printed for the comité and the organisers; each adds its own rules to
+:data:`SHEET_CSS`. Map pages are folium's (:mod:`mitlib.render.offline`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,15 @@ from __future__ import annotations
 import html
 import math
 
-__all__ = ["FICTIONAL_BANNER", "INTERNAL_NOTICE", "PUBLIC_NOTICE", "SHEET_CSS", "esc"]
+__all__ = [
+    "FICTIONAL_BANNER",
+    "INTERNAL_NOTICE",
+    "PUBLIC_NOTICE",
+    "SHEET_CSS",
+    "VIEWPORT_META",
+    "esc",
+    "html_page",
+]
 
 #: Notice on every page of an internal export (personal data kept).
 INTERNAL_NOTICE = "Document interne – données personnelles"
@@ -43,6 +54,9 @@ footer { color: #555; font-size: 9pt; border-top: 1px solid #999;
 }
 """
 
+#: Head line of pages read on screens of any width (the export's pages).
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
 
 def esc(value: object) -> str:
     """HTML-escape any value (quotes included); missing values give ``""``.
@@ -55,3 +69,83 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value), quote=True)
+
+
+def html_page(
+    title: str,
+    body: str,
+    *,
+    css: str = SHEET_CSS,
+    fictional: bool = False,
+    notice: str | None = None,
+    footer: str = "",
+    head: str = "",
+    lang: str = "fr",
+) -> str:
+    """A standalone HTML page: the one shell of every page mitlib writes by hand.
+
+    The page is::
+
+        <!DOCTYPE html>
+        <html lang="fr">
+        <head>
+        <meta charset="utf-8">
+        {head}<title>{title}</title>
+        <style>{css}</style>
+        </head>
+        <body>
+        {banner}{notice}{body}
+        {footer}
+        </body>
+        </html>
+
+    Parameters
+    ----------
+    title : str
+        Text of ``<title>`` (escaped).
+    body : str
+        Trusted HTML (its user text is escaped where it is made).
+    css : str
+        Style sheet, written as is between ``<style>`` and ``</style>``
+        (add newlines around it to have them in the page).
+    fictional : bool
+        Start the body with the banner ``<div class="fictif">`` of
+        :data:`FICTIONAL_BANNER`, followed by a newline.
+    notice : str, optional
+        Then a ``<p class="avis">`` with this text (escaped) and a newline.
+    footer : str
+        Trusted HTML written after the body, on its own line (nothing when
+        empty).
+    head : str
+        Trusted HTML written in ``<head>`` before ``<title>`` (e.g.
+        :data:`VIEWPORT_META` followed by a newline).
+    lang : str
+        Language of the page.
+
+    Examples
+    --------
+    >>> print(html_page("Fiche <1>", "<p>x</p>", css="p {}", notice="Interne"))
+    <!DOCTYPE html>
+    <html lang="fr">
+    <head>
+    <meta charset="utf-8">
+    <title>Fiche &lt;1&gt;</title>
+    <style>p {}</style>
+    </head>
+    <body>
+    <p class="avis">Interne</p>
+    <p>x</p>
+    </body>
+    </html>
+    <BLANKLINE>
+    >>> "DONNÉES FICTIVES" in html_page("Essai", "", fictional=True)
+    True
+    """
+    banner = f'<div class="fictif">{esc(FICTIONAL_BANNER)}</div>\n' if fictional else ""
+    avis = f'<p class="avis">{esc(notice)}</p>\n' if notice else ""
+    end = f"\n{footer}" if footer else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"{head}<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f"{banner}{avis}{body}{end}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,87 @@
+"""The input files of an export: found in a data folder, traced, and
+recognised when they are the bundled fictional sample."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from mitlib.core.errors import InputError
+
+__all__ = ["INPUT_TABLES", "find_inputs", "input_provenance", "is_fictional"]
+
+#: Input tables looked for in a data folder, by file stem.
+INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "projets")
+#: Every format ``mit verifier`` reads.
+_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".geojson", ".json", ".gpkg")
+
+
+def find_inputs(directory: Path | str | None) -> dict[str, Path]:
+    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg…>`` and
+    ``grille.yaml`` in ``directory`` (default: the bundled fictional sample).
+
+    File names are matched without case (``Locaux.CSV``). Tables absent from
+    the folder are absent from the result; two files for one table are
+    refused rather than one of them silently ignored.
+    """
+    from mitlib.core.config import EXAMPLE_DIR
+
+    # absolute: the notebooks run in their own folder
+    folder = Path(directory).absolute() if directory else EXAMPLE_DIR
+    if not folder.is_dir():
+        what = "n'est pas un dossier" if folder.exists() else "est introuvable"
+        raise InputError(
+            f"Le dossier de données {folder} {what} : --donnees attend le dossier "
+            "qui contient locaux.csv, acteurs.csv… (modèles : mit modeles)."
+        )
+    candidates: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if path.is_file() and stem in INPUT_TABLES and suffix in _SUFFIXES:
+            candidates.setdefault(stem, []).append(path)
+        elif path.is_file() and path.name.lower() in {"grille.yaml", "grille.yml"}:
+            candidates.setdefault("grille", []).append(path)
+    found: dict[str, Path] = {}
+    for key in (*INPUT_TABLES, "grille"):
+        paths = candidates.get(key, [])
+        if len(paths) > 1:
+            raise InputError(
+                f"Plusieurs fichiers pour « {key} » dans {folder} : "
+                f"{', '.join(p.name for p in paths)}. Gardez-en un seul."
+            )
+        if paths:
+            found[key] = paths[0]
+    return found
+
+
+def input_provenance(territory, inputs: Mapping[str, Path]) -> list[tuple[str, str]]:
+    """Provenance rows: mitlib, territory sources and vintage, input hashes."""
+    from mitlib.core.provenance import file_sha256, territory_facts
+
+    rows = territory_facts(territory)
+    for name, path in sorted(inputs.items()):
+        rows.append((f"{name} ({path.name}) : sha256", file_sha256(path)))
+    return rows
+
+
+def is_fictional(inputs: Mapping[str, Path]) -> bool:
+    """True when an input table is the bundled fictional sample (any format)."""
+    import pandas as pd
+
+    from mitlib.data.decoding import TableError
+    from mitlib.data.formats import read_raw
+    from mitlib.data.vocabularies import FICTIONAL_MARK
+
+    for table, path in inputs.items():
+        if table == "grille":
+            continue
+        try:
+            raw, _ = read_raw(path)
+        except TableError:
+            continue  # reported when the table is loaded
+        marked = raw.get("source", pd.Series(dtype=str)).str.contains(
+            FICTIONAL_MARK, regex=False
+        )
+        if marked.any():
+            return True
+    return False
