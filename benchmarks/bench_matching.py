@@ -97,24 +97,34 @@ def flow(scores: np.ndarray, cap: np.ndarray, weights=None, mask=None):
     n_p, n_c = scores.shape
     ep, ec = np.nonzero(np.ones((n_p, n_c), bool) if mask is None else mask)
     w = scores[ep, ec] * (1.0 if weights is None else weights[ep])
-    scale = 1e10 / max(float(np.abs(w).max()), 1e-300)
+    used = _max_weight_flow(scores.shape, ep, ec, w, cap, np.full(n_p, K))
+    if used is None:
+        return None
+    chosen = np.zeros((n_p, n_c), bool)
+    chosen[ep[used], ec[used]] = True
+    return chosen
+
+
+def _max_weight_flow(shape, ep, ec, w, room, need):
+    """Arcs ``(ep, ec)`` used by the min-cost flow of weights ``w`` that gives
+    project i ``need[i]`` coaches, coach j at most ``room[j]``; None if
+    infeasible."""
+    n_p, n_c = shape
+    scale = 1e10 / max(float(np.abs(w).max(initial=0)), 1e-300)
     solver = min_cost_flow.SimpleMinCostFlow()
     sink = n_p + n_c
     solver.add_arcs_with_capacity_and_unit_cost(
         np.concatenate([ep, n_p + np.arange(n_c)]).astype(np.int32),
         np.concatenate([n_p + ec, np.full(n_c, sink)]).astype(np.int32),
-        np.concatenate([np.ones(len(ep)), cap]).astype(np.int64),
+        np.concatenate([np.ones(len(ep)), room]).astype(np.int64),
         np.concatenate([-np.round(w * scale), np.zeros(n_c)]).astype(np.int64),
     )
     supply = np.zeros(n_p + n_c + 1, np.int64)
-    supply[:n_p], supply[sink] = K, -K * n_p
+    supply[:n_p], supply[sink] = need, -need.sum()
     solver.set_nodes_supplies(np.arange(len(supply), dtype=np.int32), supply)
     if solver.solve() != solver.OPTIMAL:
         return None
-    chosen = np.zeros((n_p, n_c), bool)
-    used = solver.flows(np.arange(len(ep), dtype=np.int32)) > 0
-    chosen[ep[used], ec[used]] = True
-    return chosen
+    return solver.flows(np.arange(len(ep), dtype=np.int32)) > 0
 
 
 def fairflow_like(scores: np.ndarray, cap: np.ndarray, rounds: int = 15):
@@ -156,29 +166,15 @@ def fairflow_like(scores: np.ndarray, cap: np.ndarray, rounds: int = 15):
 
 def _refill(scores, cap, keep, weights):
     """Complete ``keep`` to K coaches per project by a weighted flow."""
-    n_p = scores.shape[0]
     need = K - keep.sum(axis=1)
     room = cap - keep.sum(axis=0)
-    mask = ~keep & (need[:, None] > 0)
-    ep, ec = np.nonzero(mask)
-    w = scores[ep, ec] * weights[ep]
-    scale = 1e10 / max(float(np.abs(w).max(initial=0)), 1e-300)
-    solver = min_cost_flow.SimpleMinCostFlow()
-    n_c = scores.shape[1]
-    sink = n_p + n_c
-    solver.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([ep, n_p + np.arange(n_c)]).astype(np.int32),
-        np.concatenate([n_p + ec, np.full(n_c, sink)]).astype(np.int32),
-        np.concatenate([np.ones(len(ep)), room]).astype(np.int64),
-        np.concatenate([-np.round(w * scale), np.zeros(n_c)]).astype(np.int64),
+    ep, ec = np.nonzero(~keep & (need[:, None] > 0))
+    used = _max_weight_flow(
+        scores.shape, ep, ec, scores[ep, ec] * weights[ep], room, need
     )
-    supply = np.zeros(n_p + n_c + 1, np.int64)
-    supply[:n_p], supply[sink] = need, -need.sum()
-    solver.set_nodes_supplies(np.arange(len(supply), dtype=np.int32), supply)
-    if solver.solve() != solver.OPTIMAL:
+    if used is None:
         return None
     out = keep.copy()
-    used = solver.flows(np.arange(len(ep), dtype=np.int32)) > 0
     out[ep[used], ec[used]] = True
     return out
 
@@ -203,6 +199,20 @@ def best_of(n, func, *args, **kwargs):
     """Result and best time of ``n`` runs (less noise from a shared machine)."""
     runs = [timed(func, *args, **kwargs) for _ in range(n)]
     return runs[0][0], min(t for _, t in runs)
+
+
+def equitable_vs_fairflow(aff, cap, time_limit):
+    """``assign(mode="equitable")`` and the FairFlow-like baseline, each timed."""
+    res, res_s = timed(
+        assign,
+        aff,
+        per_project=K,
+        capacity=cap,
+        mode="equitable",
+        time_limit=time_limit,
+    )
+    ff, ff_s = timed(fairflow_like, aff.to_numpy(), cap.to_numpy())
+    return res, res_s, ff, ff_s
 
 
 def status(result: Assignment) -> str:
@@ -248,15 +258,7 @@ def main() -> None:
             f"{ratio:.2f}×",
         )
         limit = 2.0 if n_p < 2000 else 20.0
-        res, res_s = timed(
-            assign,
-            aff,
-            per_project=K,
-            capacity=cap,
-            mode="equitable",
-            time_limit=args.time_limit,
-        )
-        ff, ff_s = timed(fairflow_like, scores, caps)
+        res, res_s, ff, ff_s = equitable_vs_fairflow(aff, cap, args.time_limit)
         ff_worst, _ = _key(scores, ff)
         line(
             f"{n_p}×{n_c} uniforme, équitable",
@@ -277,15 +279,7 @@ def main() -> None:
     for n_p, n_c, seed in [(500, 250, 7)]:
         aff, cap = correlated(n_p, n_c, seed)
         scores, caps = aff.to_numpy(), cap.to_numpy()
-        res, res_s = timed(
-            assign,
-            aff,
-            per_project=K,
-            capacity=cap,
-            mode="equitable",
-            time_limit=args.time_limit,
-        )
-        ff, ff_s = timed(fairflow_like, scores, caps)
+        res, res_s, ff, ff_s = equitable_vs_fairflow(aff, cap, args.time_limit)
         ff_worst, ff_total = _key(scores, ff)
         best_total = (scores * flow(scores, caps)).sum()
         fair = res.stages[0]

@@ -30,18 +30,18 @@ RATIO_TARGET = 3.0
 def plan(runs: int) -> list[tuple[str, str, dict]]:
     """(label, notebook, parameters) of each execution, 01 → 02 → 03 in turn."""
     from mitlib.data.territory import load_territory
-    from mitlib.export.exporter import _jobs, _parameters
+    from mitlib.export.exporter import export_jobs, job_parameters
     from mitlib.export.inputs import find_inputs
 
     inputs = find_inputs(None)
-    jobs = _jobs(load_territory(), inputs)
+    jobs = export_jobs(load_territory(), inputs)
     chosen = [j for j in jobs if not j.notebook.startswith("04")]
     cycle = [
         (f"{j.notebook[:2]} {j.parameters.get('marathon', '')}".strip(), j)
         for j in chosen
     ]
     return [
-        (label, job.notebook, _parameters(job, inputs, public=False))
+        (label, job.notebook, job_parameters(job, inputs, public=False))
         for label, job in (cycle[n % len(cycle)] for n in range(runs))
     ]
 

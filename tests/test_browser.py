@@ -137,3 +137,28 @@ def test_index_links_open(browser, exported):
     page.wait_for_load_state()
     assert page.title().startswith("Fiche diagnostic")
     assert errors == [] and remote == []
+
+
+#: One page of each kind with its charts (issue 9): how many charts at least.
+CHART_PAGES = {
+    "fiches/fiche_200023307.html": 1,  # indicators against Pays and département
+    "comite/02_candidatures.html": 2,  # stability intervals, rank probabilities
+    "binomes/binomes_M1.html": 2,  # coach load, project coverage
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHART_PAGES))
+def test_charts_render_with_a_text_alternative(browser, exported, shots, name):
+    page, errors, remote = open_offline(browser, exported / name)
+    charts = page.locator("main svg[role=img]")
+    assert charts.count() >= CHART_PAGES[name]
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 60
+        labelled = chart.get_attribute("aria-labelledby")
+        assert labelled and page.locator(f"[id='{labelled.split()[0]}']").count() == 1
+        assert (chart.locator("title").first.text_content() or "").strip()
+    shot = shots / ("graphiques_" + name.replace("/", "_") + ".png")
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > 20_000
+    assert errors == [] and remote == []

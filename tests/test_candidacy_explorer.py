@@ -39,7 +39,9 @@ def test_sliders_rerank_like_score_and_reset_restores():
     explorer._hold = False
     explorer.update()
     assert "ne peuvent pas être tous nuls" in explorer.status.value
-    assert type(explorer.view(static=True)).__name__ == "StaticMap"
+    note = explorer.view(static=True).data  # no slider on a static page
+    assert "grille publiée" in note and "Robustesse aux poids" in note
+    assert "curseur" in note and "JupyterLab" in note
     assert explorer.view() is explorer.widget
 
 
@@ -68,3 +70,74 @@ def test_french_frames_of_the_sample():
     assert list(alternatives.columns) == ["n° 1 (proposée)", "n° 2", "n° 3", "n° 4"]
     assert alternatives.loc["écart", "n° 2"] == "0,0150"
     assert alternatives.loc["200036523", "n° 2"] == "Cancon — artisanat et commerce"
+
+
+def _html_text(view) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", view._repr_html_()))
+
+
+def test_comite_tables_read_like_a_publication():
+    from mitlib.candidatures.display import (
+        gaps_view,
+        grid_view,
+        history_view,
+        leaders_summary,
+        ranking_view,
+        robustness_view,
+        stability_view,
+        theme_pairs_view,
+    )
+
+    analysis = sample_analysis()
+    ranking = ranking_view(analysis)
+    assert [c.label for c in ranking.columns][:5] == [
+        "Rang",
+        "Commune",
+        "EPCI",
+        "Programme",
+        "Note (sur 20)",
+    ]
+    assert ranking.cells[0][:5] == [
+        "1",
+        "Villeneuve-sur-Lot",
+        "CA du Grand Villeneuvois",
+        "ACV",
+        "16,98",
+    ]
+    pujols = next(row for row in ranking.cells if row[1] == "Pujols")
+    assert pujols[0] == "—" and pujols[4] == "—" and "ni Action" in pujols[5]
+    assert ranking.caption.endswith("(13 classées, 4 éliminées)")
+    gaps = gaps_view(analysis)
+    assert gaps.cells[0][:4] == ["2", "Casseneuil", "Villeneuve-sur-Lot", "5,09"]
+    assert gaps.cells[0][4].endswith("» : 17,6\u202f% → 54,4\u202f%")
+    assert "Partenaires engagés" in gaps.cells[0][4]
+    grid = grid_view(analysis)
+    assert grid.cells[1][0] == "Locaux vacants mobilisables pour le marathon"
+    assert grid.cells[1][2] == "23,5\u202f%"
+    stability = stability_view(analysis)
+    assert stability.cells[1][2:] == [
+        "de 16,5\u202f% à 20,4\u202f%",
+        "jusqu'à 50,8\u202f%",
+    ]
+    summary = leaders_summary(analysis)
+    assert len(summary.sentences) == 5  # one per EPCI, not 35 rows
+    bastides = next(s for s in summary.sentences if s.startswith("CC des Bastides"))
+    assert "Cancon reste en tête" in bastides
+    assert "ne dépasse pas 8,8\u202f%" in bastides
+    assert any("quel que soit le poids" in s for s in summary.sentences)
+    robust = robustness_view(analysis)
+    assert robust.cells[2] == ["Penne-d'Agenais", "3", "3,4", "79\u202f%", "42\u202f%"]
+    assert "10\u202f000 tirages" in robust.caption
+    pairs = theme_pairs_view(analysis)
+    assert len(pairs.cells) == 7 and pairs.cells[-1][-1] == "66\u202f%"
+    history = history_view(analysis)
+    assert history.cells[0][0] == "CC Fumel Vallée du Lot"
+    assert history.cells[0][-1] == "novembre 2023"
+    for view in (ranking, gaps, grid, stability, summary, robust, pairs, history):
+        text = _html_text(view)
+        for word in ("NaN", "nan", "None", "inf", "epci_siren", "poids_min"):
+            assert word not in text.split(), word
+        assert "0." not in text  # no English decimal point

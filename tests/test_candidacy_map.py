@@ -5,6 +5,7 @@ from __future__ import annotations
 from candidacy_cases import sample_analysis
 
 from mitlib.candidatures.map import _tooltip, candidacy_map
+from mitlib.data.fictional import FICTIONAL_COLUMN
 from mitlib.render.offline import external_references, render_html
 
 
@@ -18,10 +19,12 @@ def test_map_is_offline_deterministic_and_shows_the_hosts():
         page
     )
     assert "Note des candidatures sur 20 (gris : \\u00e9limin\\u00e9e)" in page
-    assert "Données d'exemple fictives" in page
+    assert f'<div class="mitlib-bandeau" role="note">{FICTIONAL_COLUMN}</div>' in page
     assert page.count('"epci_siren":') == 5
     inputs = analysis.inputs
-    assert inputs.grid_sha256 in page and inputs.candidacies_sha256 in page
+    assert "grille grille.yaml, candidatures candidatures.csv" in page
+    # no hash printed over the map: the provenance holds them
+    assert inputs.grid_sha256 not in page and inputs.candidacies_sha256 not in page
 
 
 def test_tooltip_cannot_break_out_of_html_or_javascript():

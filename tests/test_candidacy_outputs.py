@@ -32,6 +32,7 @@ from mitlib.candidatures.scoring import score
 from mitlib.cli.main import main
 from mitlib.core.provenance import file_sha256
 from mitlib.core.writers import write_xlsx
+from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.render.offline import external_references
 
 GRID_SHA = file_sha256(SAMPLE_GRID)
@@ -82,7 +83,7 @@ def test_console_prints_both_hashes_and_the_proposal(runs):
     assert f"Grille : grille.yaml — SHA-256 {GRID_SHA}" in out
     assert f"Candidatures : candidatures.csv — SHA-256 {CANDIDACIES_SHA}" in out
     assert "  2024-06  Villeneuve-sur-Lot — résilience alimentaire (16,98 / 20)" in out
-    assert "Attention : données d'exemple FICTIVES." in out
+    assert f"Attention : {FICTIONAL_NOTICE}" in out
 
 
 def test_console_numbers_are_written_by_format_fr(runs):
@@ -248,7 +249,7 @@ def test_bad_candidacy_file_through_verifier(tmp_path, capsys):
     )
     assert main(["verifier", str(path), "--table", "candidatures"]) == 1
     out = capsys.readouterr().out
-    assert "5 lignes lues, 1 valides, 4 rejetées" in out
+    assert "5 lignes lues, 1 valide, 4 rejetées" in out
     assert (
         "candidatures.csv, ligne 3, colonne label : « Label rouge » n'est pas une "
         "valeur reconnue (valeurs possibles : ACV | PVD | aucun)"

@@ -30,7 +30,7 @@ def test_verifier_good_file_exits_0(capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert "50 lignes lues, 50 valides, 0 rejetées" in out and "FICTIVES" in out
+    assert "50 lignes lues, 50 valides, 0 rejetée" in out and "FICTIVES" in out
 
 
 def test_verifier_bad_file_reports_writes_rejects_exits_1(tmp_path, capsys):
@@ -44,7 +44,7 @@ def test_verifier_bad_file_reports_writes_rejects_exits_1(tmp_path, capsys):
     before = file_sha256(src)
     assert main(["verifier", str(src), "--table", "acteurs"]) == 1
     out = capsys.readouterr().out
-    assert "3 lignes lues, 1 valides, 2 rejetées" in out
+    assert "3 lignes lues, 1 valide, 2 rejetées" in out
     assert (
         "acteurs.csv, ligne 3, colonne categorie : « banquier suisse » "
         "n'est pas une valeur reconnue" in out

@@ -61,3 +61,19 @@ def test_checkout_paths():
     assert config.DATA_DIR == ROOT / "data"
     assert config.NOTEBOOKS_DIR == ROOT / "notebooks"
     assert (config.EXAMPLE_DIR / "grille.yaml").exists()
+
+
+def test_environment_yml_lists_every_runtime_dependency():
+    """The conda environment and ``pip install .`` install the same packages."""
+    import re
+
+    root = Path(config.PROJECT_ROOT)
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+    env = (root / "environment.yml").read_text("utf-8")
+    listed = {
+        m.group(1).lower(): m.group(2)
+        for m in re.finditer(r"^\s*-\s+([A-Za-z0-9_.-]+)(>=[0-9.]+)", env, re.M)
+    }
+    for requirement in project["dependencies"]:
+        name, bound = re.match(r"([A-Za-z0-9_.-]+)(>=[0-9.]+)", requirement).groups()
+        assert listed.get(name.lower()) == bound, requirement

@@ -48,3 +48,15 @@ def test_filter_actors(territory):
     assert (only["categorie"] == "financeur").all()
     assert only["themes"].map(lambda t: "tourisme" in t).all()
     assert len(filter_actors(acteurs)) == len(acteurs)
+
+
+def test_commune_sheet_shows_french_figures(explorer):
+    explorer.commune.value = "47175"
+    table = explorer.fiche_table_
+    rows = {r[0]: r[1:] for r in table.cells}
+    assert rows["Population municipale"][0] == "2\u202f313"
+    superficie = explorer.fiche_.loc["Superficie (km²)"].iloc[0]
+    assert rows["Superficie (km²)"][0] == f"{superficie:.1f}".replace(".", ",")
+    page = table._repr_html_()
+    assert "<caption>Fiche commune — Monflanquin" in page
+    assert str(superficie) not in page  # no raw float such as 62.324379

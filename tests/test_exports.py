@@ -1,6 +1,7 @@
 """The export pipeline: complete, traced, offline, reproducible, private."""
 
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.errors import InputError
 from mitlib.core.provenance import file_sha256
+from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.export.inputs import find_inputs
 from mitlib.export.notebook_page import PageInfo, normalize_notebook, render_page
 from mitlib.render.offline import external_references
@@ -93,7 +95,7 @@ def test_pages_state_their_provenance(exported):
             assert "DONNÉES FICTIVES" in text.upper(), page
             continue
         assert "<th>mitlib</th>" in text, page
-        assert "Données d&#x27;exemple FICTIVES" in text, page
+        assert html.escape(FICTIONAL_NOTICE) in text, page
         assert INTERNAL_NOTICE in text, page
 
 
@@ -116,6 +118,41 @@ def test_committee_pack_has_one_score_sheet_per_candidacy(exported):
     assert grid_in(comite) and "analyse(" not in comite
 
 
+def _main(page: str) -> str:
+    """The body of an exported page (after its header and provenance)."""
+    return page[page.index('<main class="mitlib-corps">') :]
+
+
+def test_comite_and_pairing_pages_read_like_a_publication(exported):
+    comite = (exported / "comite/02_candidatures.html").read_text("utf-8")
+    pairing = (exported / "binomes/binomes_M1.html").read_text("utf-8")
+    full = (exported / "notebooks/02_candidatures.html").read_text("utf-8")
+    for page in (comite, pairing):
+        body = _main(page)
+        assert "'0.1.0'" not in body and "__version__" not in body
+        assert "Paramètres" not in body and "statique" not in body
+        assert "mit candidatures noter" not in body and "mit binomes" not in body
+        assert not re.search(r"\b[0-9a-f]{64}\b", body)  # hashes: provenance only
+        assert "Ce notebook appelle" not in body
+    body = _main(comite)
+    assert "Tester d'autres poids" not in body and "Les curseurs changent" not in body
+    assert "ouvrez le notebook 02 dans JupyterLab" in body
+    for caption in (
+        "Classement des 17 candidatures (13 classées, 4 éliminées)",
+        "Proposition d'attribution : une commune hôte et un thème par EPCI",
+        "Stabilité du classement quand un seul poids change",
+        "Ce qui ferait changer la commune en tête de chaque EPCI",
+    ):
+        assert caption in html.unescape(body), caption
+    assert '<td class="nombre">16,98</td>' in body  # Villeneuve-sur-Lot /20
+    visible = re.sub(r"<(iframe|script|style)\b.*?</\1>", "", body, flags=re.S)
+    for raw in ("epci_siren", "poids_min", "commune_devant", "critere_bascule"):
+        assert raw not in visible, raw
+    assert "Marathon M1 : 23 domaines demandés couverts sur 24" in _main(pairing)
+    # the full notebooks export keeps the code and the command
+    assert "mit candidatures noter" in full and "ranking_view" in full
+
+
 def grid_in(page: str) -> bool:
     return file_sha256(EXAMPLE_DIR / "grille.yaml") in page
 
@@ -123,7 +160,8 @@ def grid_in(page: str) -> bool:
 def test_fiche_compares_epci_pays_and_departement(exported):
     text = (exported / "fiches/fiche_244701405.html").read_text(encoding="utf-8")
     assert "Communauté de communes Lot et Tolzac" in text
-    assert "Lot-et-Garonne" in text and "332842" in text  # population 2017 of 47
+    # population 2017 of the département, written the French way
+    assert "Lot-et-Garonne" in text and "332\u202f842" in text
     assert "Le Temple-sur-Lot" in text
 
 

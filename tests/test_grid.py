@@ -197,12 +197,13 @@ def test_grid_options_from_yaml(tmp_path):
     assert defaults.robustness.n_draws == 10_000
 
 
-def test_int_fr_writes_what_the_former_helper_wrote():
-    """``_int_fr`` now goes through :func:`format_fr`; the messages keep their
-    plain space between thousands (the command's tests assert them)."""
+def test_bounds_in_messages_are_written_by_format_fr():
+    """The bounds in the grid's messages go through the one French number
+    form, :func:`format_fr`: a narrow no-break space between thousands."""
     from mitlib.candidatures import grid_options as go
     from mitlib.candidatures.criteria import MAX_WEIGHT
     from mitlib.candidatures.grid_reader import MAX_GRID_BYTES
+    from mitlib.core.text import format_fr
 
     used = [
         0,
@@ -219,7 +220,7 @@ def test_int_fr_writes_what_the_former_helper_wrote():
         MAX_GRID_BYTES + 123_457,  # a file size
     ]
     for n in used:
-        assert go._int_fr(n) == f"{n:,}".replace(",", " ")
+        assert format_fr(n, 0) == f"{n:,}".replace(",", "\u202f")
 
 
 @pytest.mark.parametrize(
@@ -236,7 +237,7 @@ def test_int_fr_writes_what_the_former_helper_wrote():
         ("attribution", {"calendrier": ["a", "a"]}, "période\\(s\\) en double : a"),
         ("attribution", {"alternatives": 0}, "« alternatives » : entier de 1 à 50"),
         ("attribution", {"date": 1}, "Attribution : champ inconnu « date »"),
-        ("robustesse", {"tirages": 2.5}, "« tirages » : entier de 100 à 100 000"),
+        ("robustesse", {"tirages": 2.5}, "« tirages » : entier de 100 à 100\u202f000"),
         ("robustesse", {"concentration": 0}, "« concentration » : nombre de 0,01 à"),
         ("robustesse", {"graine": -1}, "« graine » : entier de 0 à"),
     ],

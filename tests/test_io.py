@@ -125,7 +125,7 @@ def test_bad_rows_are_rejected_with_line_column_reason_and_valid_rows_kept(
     assert motif[5, "surface_m2"] == "« -3 » : doit être ≥ 0"
     assert motif[5, "commune"] == "valeur obligatoire manquante"
     report = res.report()
-    assert "6 lignes lues, 1 valides, 5 rejetées" in report
+    assert "6 lignes lues, 1 valide, 5 rejetées" in report
     assert (
         "locaux.csv, ligne 4, colonne surface_m2 : « abc » n'est pas un nombre"
         in report

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 from mitlib.core.text import format_fr
+from mitlib.data.fictional import FICTIONAL_COLUMN
 from mitlib.data.io import example_path, load_example
 from mitlib.data.territory import LAMBERT93, WGS84, load_territory
 from mitlib.diagnostic.maps import (
@@ -224,8 +225,8 @@ def page() -> str:
         (0.5, 0, "0"),
         (-1234.5, 1, "-1\u202f234,5"),
         (-0.04, 1, "0,0"),
-        (float("nan"), 1, "donnée absente"),
-        (None, 1, "donnée absente"),
+        (float("nan"), 1, "\u2014"),  # the dash; maps write « donnée absente »
+        (None, 1, "\u2014"),
     ],
 )
 def test_format_fr(x, decimals, expected):
@@ -417,7 +418,7 @@ def test_sample_maps_contain_no_contact():
     )
     page = render_html(m)
     assert "@example.org" not in page
-    assert "Données d'exemple fictives" in page
+    assert BANNER in page
     assert len(page.encode("utf-8")) <= 1_500_000
     assert external_references(page) == []
 
@@ -486,7 +487,7 @@ def test_save_map_writes_the_rendered_page(tmp_path):
 # Fictional banner
 # ---------------------------------------------------------------------------
 
-BANNER = "Données d'exemple fictives"
+BANNER = f'<div class="mitlib-bandeau" role="note">{FICTIONAL_COLUMN}</div>'
 
 
 def test_fictional_banner(territory, density):

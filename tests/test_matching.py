@@ -253,15 +253,12 @@ def test_mode_aliases_and_unknown_mode():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_brute_force_3x5_k2_both_modes(seed):
-    rng = np.random.default_rng(seed)
-    aff = frame(np.round(rng.random((3, 5)), 2) if seed % 2 else rng.random((3, 5)))
-    cap = pd.Series(rng.integers(1, 3, size=5), index=aff.columns)
-    cap.iloc[0] = 2
-    forbidden = {("P1", "C2")} if seed % 3 == 0 else set()
-    forced = {("P3", "C5")} if seed % 3 == 1 else set()
-    per = 2 if seed < 3 else (1, 3)
+def check_both_modes_against_brute_force(
+    aff, per, cap, forbidden, forced, *, optimal=False
+):
+    """Both modes equal brute force (or both are infeasible, then None);
+    returns the equitable assignment and brute force's (worst project, total)
+    for it. ``optimal``: the status must say so."""
     kwargs = {
         "per_project": per,
         "capacity": cap,
@@ -272,14 +269,29 @@ def test_brute_force_3x5_k2_both_modes(seed):
     if best_total is None:
         with pytest.raises(InfeasibleError):
             assign(aff, **kwargs)
-        return
+        return None
     tot = assign(aff, **kwargs)
     fair = assign(aff, mode="equitable", **kwargs)
     for result in (tot, fair):
         assert_valid(result, aff, **kwargs)
+        if optimal:
+            assert result.status == "optimal"
     assert tot.total == pytest.approx(best_total, abs=TOL)
     assert fair.worst_project == pytest.approx(best_fair[0], abs=TOL)
     assert fair.total == pytest.approx(best_fair[1], abs=TOL)
+    return fair, best_fair
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_brute_force_3x5_k2_both_modes(seed):
+    rng = np.random.default_rng(seed)
+    aff = frame(np.round(rng.random((3, 5)), 2) if seed % 2 else rng.random((3, 5)))
+    cap = pd.Series(rng.integers(1, 3, size=5), index=aff.columns)
+    cap.iloc[0] = 2
+    forbidden = {("P1", "C2")} if seed % 3 == 0 else set()
+    forced = {("P3", "C5")} if seed % 3 == 1 else set()
+    per = 2 if seed < 3 else (1, 3)
+    check_both_modes_against_brute_force(aff, per, cap, forbidden, forced)
 
 
 def correlated_frame(rng, n_p, n_c):
@@ -299,21 +311,12 @@ def test_brute_force_correlated_both_modes(seed):
     cap.iloc[:2] = 2
     forced = {("P2", "C6")} if seed % 4 == 3 else set()
     forbidden = {("P1", "C1")} if seed % 4 == 2 else set()
-    kwargs = {"per_project": per, "capacity": cap, "forced": forced}
-    kwargs["forbidden"] = forbidden
-    best_total, best_fair = brute_force(aff, per, cap, forbidden, forced)
-    if best_total is None:
-        with pytest.raises(InfeasibleError):
-            assign(aff, **kwargs)
+    found = check_both_modes_against_brute_force(
+        aff, per, cap, forbidden, forced, optimal=True
+    )
+    if found is None:
         return
-    tot = assign(aff, **kwargs)
-    fair = assign(aff, mode="equitable", **kwargs)
-    for result in (tot, fair):
-        assert_valid(result, aff, **kwargs)
-        assert result.status == "optimal"
-    assert tot.total == pytest.approx(best_total, abs=TOL)
-    assert fair.worst_project == pytest.approx(best_fair[0], abs=TOL)
-    assert fair.total == pytest.approx(best_fair[1], abs=TOL)
+    fair, best_fair = found
     for stage in fair.stages:  # every reported bound is valid
         best = best_fair[0] if stage["stage"] == "equite" else best_fair[1]
         assert stage["bound"] >= best - TOL

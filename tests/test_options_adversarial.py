@@ -60,9 +60,9 @@ def test_seuil_km_not_a_number_is_refused(tmp_path, capsys):
 
 
 def test_seuil_km_accepts_a_decimal_comma():
-    from mitlib.cli.options import _seuil_km
+    from mitlib.cli.options import seuil_km
 
-    assert _seuil_km("7,5") == 7.5
+    assert seuil_km("7,5") == 7.5
 
 
 @pytest.mark.parametrize("value", [-5, 0, math.nan, math.inf, 500, "10", True])
@@ -129,11 +129,11 @@ def test_quota_is_checked(value, message, tmp_path, capsys):
 
 
 def test_quota_given_twice_with_two_numbers_is_refused():
-    from mitlib.cli.options import _quotas
+    from mitlib.cli.options import quotas
 
-    assert _quotas([("banquier", 1), ("Banquier", 1)]) == {"banquier": 1}
+    assert quotas([("banquier", 1), ("Banquier", 1)]) == {"banquier": 1}
     with pytest.raises(OptionError, match="--quota : le type « Banquier » est donné"):
-        _quotas([("banquier", 1), ("Banquier", 2)])
+        quotas([("banquier", 1), ("Banquier", 2)])
 
 
 @pytest.mark.parametrize("value", ["M1-P01", ":K-001", "M1-P01:", " : "])
@@ -334,7 +334,8 @@ def test_grid_draws_are_bounded(tirages, tmp_path):
     with pytest.raises(InputError) as info:
         Grid.from_yaml(path)
     assert str(info.value).startswith(
-        "grille.yaml : Robustesse : champ « tirages » : entier de 100 à 100 000 attendu"
+        "grille.yaml : Robustesse : champ « tirages » : entier de 100 à "
+        "100\u202f000 attendu"
     )
 
 
@@ -405,7 +406,9 @@ def test_grid_anchors_and_aliases_are_refused(tmp_path):
 
 def test_grid_file_too_large_is_refused(tmp_path):
     path = _grid_file(tmp_path, "# " + "x" * 1_100_000 + "\n")
-    with pytest.raises(InputError, match="trop gros pour une grille.*1 000 000"):
+    with pytest.raises(
+        InputError, match="trop gros pour une grille.*1\u202f000\u202f000"
+    ):
         Grid.from_yaml(path)
 
 
@@ -484,7 +487,7 @@ def test_huge_draws_grid_through_the_command(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (
         "mit : erreur : grille.yaml : Robustesse : champ « tirages » : entier de "
-        "100 à 100 000 attendu (reçu 1000000000).\n"
+        "100 à 100\u202f000 attendu (reçu 1000000000).\n"
     )
 
 

@@ -18,6 +18,7 @@ from mitlib.binomes.writing import write_pairing_outputs
 from mitlib.cli.main import main
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.provenance import file_sha256
+from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
@@ -432,12 +433,12 @@ def test_cli_on_the_sample_in_french(tmp_path, capsys):
     assert code == 0
     stdout = capsys.readouterr().out
     assert stdout.startswith(
-        "Coachs : coachs.csv (115 lignes valides, 0 rejetées) ; projets : "
-        "projets.csv (64 lignes valides, 0 rejetées)\n"
+        "Coachs : coachs.csv (115 lignes valides, 0 rejetée) ; projets : "
+        "projets.csv (64 lignes valides, 0 rejetée)\n"
         "Marathon M2 : 11 projets, 29 coachs, mode équitable — affinité totale "
     )
     assert "(optimal prouvé, " in stdout
-    assert "Attention : données d'exemple FICTIVES." in stdout
+    assert f"Attention : {FICTIONAL_NOTICE}" in stdout
     assert re.search(r"\d+ fichiers écrits dans .*sortie \(dont 40 fiches", stdout)
     pairs = read_csv(out / "binomes.csv")
     assert ("M2-P01", "K-025") in set(

@@ -20,6 +20,7 @@ from mitlib.binomes.explorer import (
 from mitlib.binomes.inputs import load_pairing_inputs
 from mitlib.binomes.pairing import prepare_marathon, solve_marathon
 from mitlib.core.config import EXAMPLE_DIR
+from mitlib.core.text import format_fr
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +175,9 @@ def test_explorer_widgets_resolve_and_lock(inputs):
     assert "M1-P03 ↔ K-024" in explorer.status.value
     explorer.per_project.value = (2, 2)
     assert (explorer.pairing_.pairs().groupby("id_projet").size() == 2).all()
-    static = explorer.view(static=True).data
-    assert "Fictif" in " ".join(inputs.coaches["nom"])
-    assert not [n for n in inputs.coaches["nom"] if n in static]
+    static = explorer.view(static=True).data  # no widget on a static page
+    assert "marathon M1 avec 2 coachs par projet, en mode total" in static
+    assert "JupyterLab" in static
     explorer.unlock_button.click()
     assert explorer.locked == []
     explorer.marathon.value = "M2"
@@ -205,3 +206,46 @@ def test_notebook_static_public_shows_no_personal_data(inputs):
     assert "@example.org" not in text and "05 36 49" not in text
     names = set(inputs.coaches["nom"]) | set(inputs.projects["porteur"])
     assert not [n for n in names if n in text]
+
+
+def test_pairing_tables_read_like_a_publication(m1):
+    from mitlib.binomes.display import (
+        closest_view,
+        coverage_view,
+        exclusions_view,
+        loads_view,
+        lock_summary,
+        modes_view,
+        pairs_view,
+    )
+
+    mp = solve_marathon(m1)
+    pairs = pairs_view(mp, public=True)
+    assert len(pairs.cells) == 24
+    assert [c.label for c in pairs.columns][3:5] == ["Affinité (0 à 1)", "Rôle"]
+    assert sum(row[4] == "référent" for row in pairs.cells) == 8
+    assert pairs.cells[0][0] == "M1-P01 — Boutique de créateurs"
+    internal = pairs_view(mp)
+    assert internal.cells[0][1] == f"K-009 — {m1.coaches.at['K-009', 'nom']}"
+    names = set(m1.coaches["nom"])
+    for view in (pairs, loads_view(mp, public=True), closest_view(m1, public=True)):
+        assert not [n for n in names if n in view.to_html()]
+    coverage = coverage_view(mp)
+    assert coverage.caption == "Marathon M1 : 23 domaines demandés couverts sur 24"
+    assert coverage.cells[3][1:] == ["3", "2", "mobilité"]
+    loads = loads_view(mp)
+    assert loads.caption.endswith("(18 mobilisés)")
+    assert [int(row[3]) for row in loads.cells] == sorted(
+        (int(row[3]) for row in loads.cells), reverse=True
+    )
+    modes = modes_view(m1, per_project=(3, 3))
+    total = solve_marathon(m1, mode="total").assignment.total
+    assert modes.cells[0][1] == format_fr(total, 2) and "," in modes.cells[0][1]
+    impossible = modes_view(m1, per_project=(7, 7))
+    assert impossible.cells[0][1] == "—" and "— : pas de solution" in (
+        impossible.to_html()
+    )
+    assert len(exclusions_view(m1).cells) == len(m1.forbidden) == 5
+    summary = lock_summary(mp, ("M1-P01", "K-020"), mode="total")
+    assert summary.sentences[0].startswith("Affinité totale : 11,22 avant")
+    assert "Ajouté : M1-P01 ↔ K-020." in summary.sentences

@@ -3,10 +3,10 @@ import re
 import pandas as pd
 
 from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.fictional import FICTIONAL_MARK
 from mitlib.data.io import load_table
 from mitlib.data.sample import generate_sample, write_sample
 from mitlib.data.schemas import TABLES
-from mitlib.data.vocabularies import FICTIONAL_MARK
 
 
 def test_same_seed_same_tables_and_committed_sample_is_reproducible(tmp_path):

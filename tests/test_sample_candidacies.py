@@ -12,10 +12,10 @@ import pytest
 from mitlib.candidatures.grid import Grid
 from mitlib.candidatures.history import HISTORICAL_HOSTS
 from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.fictional import FICTIONAL_MARK
 from mitlib.data.io import load_table
 from mitlib.data.sample import SAMPLE_GRID, generate_candidacies, write_candidacy_sample
 from mitlib.data.schemas import TABLES
-from mitlib.data.vocabularies import FICTIONAL_MARK
 
 
 @pytest.fixture(scope="module")

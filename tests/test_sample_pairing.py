@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from mitlib.core.config import EXAMPLE_DIR
+from mitlib.data.fictional import FICTIONAL_MARK
 from mitlib.data.io import load_table
 from mitlib.data.sample_pairing import generate_pairing_sample, write_pairing_sample
 from mitlib.data.schemas import TABLES
-from mitlib.data.vocabularies import DOMAINS, FICTIONAL_MARK
+from mitlib.data.vocabularies import DOMAINS
 
 SIZES = {"M1": (8, 24), "M2": (11, 29), "M3": (15, 30), "M4": (15, 30), "M5": (15, 30)}
 THEMES = {

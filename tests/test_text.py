@@ -1,13 +1,20 @@
-"""Tests for mitlib.core.text: folding, stop words, light stemming."""
+"""Tests for mitlib.core.text: folding, stop words, light stemming, French numbers."""
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from mitlib.core.text import (
     MIN_TOKEN_LENGTH,
+    NO_DATA_LABEL,
+    NO_VALUE,
+    NO_VALUE_NOTE,
     STOP_WORDS,
     fold,
+    format_fr,
+    format_percent,
     stem,
     token_spans,
     tokens,
@@ -112,3 +119,61 @@ def test_token_spans_with_ligature_expansion():
         ("coeur", "Cœurs"),
         ("vill", "ville"),
     ]
+
+
+# ---------------------------------------------------------------------------
+# The one French number format
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "decimals", "expected"),
+    [
+        (47784, 0, "47\u202f784"),
+        (47784.0, 0, "47\u202f784"),
+        (28.292369, 1, "28,3"),
+        (0.217101, 1, "0,2"),
+        (155.059478, 1, "155,1"),
+        (1234567.891, 2, "1\u202f234\u202f567,89"),
+        (-1234.5, 1, "-1\u202f234,5"),
+        (-0.04, 1, "0,0"),
+        (np.int64(332842), 0, "332\u202f842"),
+        (np.float32(2.5), 1, "2,5"),
+        ("12.5", 1, "12,5"),
+    ],
+)
+def test_format_fr_writes_french_numbers(x, decimals, expected):
+    assert format_fr(x, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    "missing", [None, math.nan, np.nan, pd.NA, pd.NaT, math.inf, -math.inf]
+)
+def test_missing_and_infinite_values_give_the_dash(missing):
+    assert format_fr(missing) == NO_VALUE == "\u2014"
+    assert format_percent(missing) == "\u2014"
+    assert format_fr(missing, 0, missing=NO_DATA_LABEL) == "donnée absente"
+    assert NO_VALUE_NOTE.startswith(NO_VALUE + " : ")
+
+
+def test_no_english_or_developer_text_in_any_format():
+    for x in (0.1, 1e6, 12345.678, -3.0, 1e-9, 2.5e12):
+        for decimals in (0, 1, 2, 3):
+            text = format_fr(x, decimals)
+            assert "." not in text and "e" not in text.lower() and "," not in text[:1]
+            assert not any(w in text.lower() for w in ("nan", "inf", "none"))
+
+
+@pytest.mark.parametrize(
+    ("share", "decimals", "expected"),
+    [
+        (0.12, 0, "12\u202f%"),
+        (0.0456, 1, "4,6\u202f%"),
+        (0.02, 0, "2\u202f%"),
+        (1.0, 0, "100\u202f%"),
+        (0.0, 1, "0,0\u202f%"),
+        (12.5, 0, "1\u202f250\u202f%"),
+    ],
+)
+def test_format_percent(share, decimals, expected):
+    assert format_percent(share, decimals) == expected

@@ -46,7 +46,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from mitlib.binomes.affinity_explain import ExplainMixin, _as_list, _readable, _text
+from mitlib.binomes.affinity_explain import ExplainMixin, as_list, raw_text, readable
 from mitlib.binomes.affinity_table import affinity_from_table
 from mitlib.binomes.lexicon import Lexicon, load_lexicon
 from mitlib.core.errors import InputError, OptionError
@@ -109,6 +109,16 @@ def _check_frame(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     if duplicated:
         ids = ", ".join(map(str, duplicated))
         raise InputError(f"Identifiants en double dans le tableau des {what} : {ids}.")
+
+
+def _check_frames(projects: pd.DataFrame, coaches: pd.DataFrame) -> None:
+    _check_frame(projects, PROJECT_COLUMNS, "projets")
+    _check_frame(coaches, COACH_COLUMNS, "coachs")
+
+
+def _split(x, n_projects: int) -> tuple:
+    """A space's rows as (projects, coaches); ``(None, None)`` without a space."""
+    return (None, None) if x is None else (x[:n_projects], x[n_projects:])
 
 
 def _fit_space(vectorizer: TfidfVectorizer, docs: list[str]):
@@ -288,8 +298,7 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         """
         self.weights_ = self._validated_weights()
         self._validated_ngrams()
-        _check_frame(projects, PROJECT_COLUMNS, "projets")
-        _check_frame(coaches, COACH_COLUMNS, "coachs")
+        _check_frames(projects, coaches)
 
         project_docs = self._project_docs(projects)
         coach_docs = self._coach_docs(coaches)
@@ -311,12 +320,8 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         self.vectorizer_words_ = words if x_words is not None else None
         self.vectorizer_chars_ = chars if x_chars is not None else None
         self.vocabulary_ = dict(words.vocabulary_) if x_words is not None else {}
-        self._x_words = (
-            (x_words[:n_p], x_words[n_p:]) if x_words is not None else (None, None)
-        )
-        self._x_chars = (
-            (x_chars[:n_p], x_chars[n_p:]) if x_chars is not None else (None, None)
-        )
+        self._x_words = _split(x_words, n_p)
+        self._x_chars = _split(x_chars, n_p)
         self._term_surfaces = self._surfaces(docs)
 
         self.lexicon_ = self._validated_lexicon()
@@ -324,9 +329,7 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         notions = TfidfVectorizer(analyzer=_lines, sublinear_tf=True)
         x_notions = _fit_space(notions, ["\n".join(n) for n in self.notions_])
         self.vectorizer_notions_ = notions if x_notions is not None else None
-        self._x_notions = (None, None)
-        if x_notions is not None:
-            self._x_notions = (x_notions[:n_p], x_notions[n_p:])
+        self._x_notions = _split(x_notions, n_p)
         self._needs, self._offers, self.inferred_domains_ = self._domains(
             projects, coaches, self.notions_[:n_p], self.notions_[n_p:]
         )
@@ -352,7 +355,7 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         for doc in docs:
             seen: dict[str, str] = {}
             for term, start, end in _ngram_spans(doc, tuple(self.ngram_range_words)):
-                seen.setdefault(term, _readable(doc[start:end]))
+                seen.setdefault(term, readable(doc[start:end]))
             out.append(seen)
         return out
 
@@ -361,7 +364,7 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         if self.lexicon_ is None:
             return [{} for _ in docs]
         return [
-            {name: _readable(doc[a:b]) for name, a, b in self.lexicon_.find(doc)}
+            {name: readable(doc[a:b]) for name, a, b in self.lexicon_.find(doc)}
             for doc in docs
         ]
 
@@ -387,7 +390,7 @@ class AffinityModel(ExplainMixin, BaseEstimator):
             for ident, tags, found in zip(
                 frame["id"], frame["domaines"], notions, strict=True
             ):
-                declared = {fold(t) for t in _as_list(tags)} - {""}
+                declared = {fold(t) for t in as_list(tags)} - {""}
                 if not declared and found:
                     domains = list(
                         dict.fromkeys(self.lexicon_.notions[n].domain for n in found)
@@ -401,13 +404,13 @@ class AffinityModel(ExplainMixin, BaseEstimator):
     @staticmethod
     def _project_docs(projects: pd.DataFrame) -> list[str]:
         return [
-            f"{_text(d)}\n{_text(b)}"
+            f"{raw_text(d)}\n{raw_text(b)}"
             for d, b in zip(projects["description"], projects["besoins"], strict=True)
         ]
 
     @staticmethod
     def _coach_docs(coaches: pd.DataFrame) -> list[str]:
-        return [_text(e) for e in coaches["expertise"]]
+        return [raw_text(e) for e in coaches["expertise"]]
 
     def _frame(self, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=self.project_ids_, columns=self.coach_ids_)
@@ -434,8 +437,8 @@ class AffinityModel(ExplainMixin, BaseEstimator):
             [[len(n & o) / len(n) if n else 0.0 for o in offers] for n in needs]
         ).reshape(shape)
 
-        themes = [fold(_text(t)) for t in projects["theme"]]
-        coach_themes = [{fold(t) for t in _as_list(v)} for v in coaches["themes"]]
+        themes = [fold(raw_text(t)) for t in projects["theme"]]
+        coach_themes = [{fold(t) for t in as_list(v)} for v in coaches["themes"]]
         theme = np.array(
             [[float(bool(t) and t in ct) for ct in coach_themes] for t in themes]
         ).reshape(shape)
@@ -473,25 +476,22 @@ class AffinityModel(ExplainMixin, BaseEstimator):
         1.0
         """
         self._check_fitted()
-        _check_frame(projects, PROJECT_COLUMNS, "projets")
-        _check_frame(coaches, COACH_COLUMNS, "coachs")
+        _check_frames(projects, coaches)
 
-        def embed(vectorizer, docs):
-            return None if vectorizer is None else vectorizer.transform(docs)
+        def embed(vectorizer, p_docs, c_docs):
+            """Both sides in a fitted space (``(None, None)`` without one)."""
+            if vectorizer is None:
+                return None, None
+            return vectorizer.transform(p_docs), vectorizer.transform(c_docs)
 
         p_docs, c_docs = self._project_docs(projects), self._coach_docs(coaches)
-        x_words = (
-            embed(self.vectorizer_words_, p_docs),
-            embed(self.vectorizer_words_, c_docs),
-        )
-        x_chars = (
-            embed(self.vectorizer_chars_, p_docs),
-            embed(self.vectorizer_chars_, c_docs),
-        )
+        x_words = embed(self.vectorizer_words_, p_docs, c_docs)
+        x_chars = embed(self.vectorizer_chars_, p_docs, c_docs)
         p_notions, c_notions = self._notions(p_docs), self._notions(c_docs)
-        x_notions = (
-            embed(self.vectorizer_notions_, ["\n".join(n) for n in p_notions]),
-            embed(self.vectorizer_notions_, ["\n".join(n) for n in c_notions]),
+        x_notions = embed(
+            self.vectorizer_notions_,
+            ["\n".join(n) for n in p_notions],
+            ["\n".join(n) for n in c_notions],
         )
         needs, offers, _ = self._domains(projects, coaches, p_notions, c_notions)
         text, tags, theme = self._parts(

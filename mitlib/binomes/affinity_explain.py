@@ -17,18 +17,18 @@ import pandas as pd
 from mitlib.core.errors import OptionError
 from mitlib.core.text import fold, tokens
 
-__all__ = ["ExplainMixin"]
+__all__ = ["ExplainMixin", "as_list", "raw_text", "readable"]
 
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 
 
-def _readable(surface: str) -> str:
+def readable(surface: str) -> str:
     """Original spelling of a term for display: one line, lowercase but acronyms."""
     words = surface.split()
     return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in words)
 
 
-def _as_list(value: object) -> list[str]:
+def as_list(value: object) -> list[str]:
     """Tags as a list of non-empty strings (lists, or ``;``-separated text)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
@@ -41,7 +41,8 @@ def _as_list(value: object) -> list[str]:
     return [str(v).strip() for v in items if str(v).strip()]
 
 
-def _text(value: object) -> str:
+def raw_text(value: object) -> str:
+    """A cell as text, not stripped (``""`` when missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
@@ -183,7 +184,7 @@ class ExplainMixin:
             parts.append("notions rapprochées : " + ", ".join(notions))
 
         if self.theme_match_.iat[i, j] > 0:
-            parts.append(f"même thème : {_text(project['theme']).strip()}")
+            parts.append(f"même thème : {raw_text(project['theme']).strip()}")
         return " ; ".join(parts) if parts else "aucun point commun repéré"
 
     def _common_domains(self, j, project, coach) -> tuple[list[str], list[str]]:
@@ -194,7 +195,7 @@ class ExplainMixin:
         if p_deduced:
             names = inferred["projets"][project["id"]]
         else:
-            names = list(dict.fromkeys(_as_list(project["domaines"])))
+            names = list(dict.fromkeys(as_list(project["domaines"])))
         offers = self._offers[j]
         common = list({fold(n): n for n in names if fold(n) in offers}.values())
         if p_deduced or c_deduced:
@@ -241,7 +242,49 @@ class ExplainMixin:
             for word in phrase.split():
                 if word in grouped and " " not in word:
                     grouped[phrase] += grouped.pop(word)
-        ranked = sorted(grouped, key=lambda t: (-grouped[t], t))[:top]
         surfaces_p = self._term_surfaces[i]
         surfaces_c = self._term_surfaces[len(self.project_ids_) + j]
-        return [surfaces_p.get(t) or surfaces_c.get(t) or t for t in ranked]
+
+        def surface(term: str) -> str:
+            return surfaces_p.get(term) or surfaces_c.get(term) or term
+
+        shown = {t: surface(t) for t in grouped}
+        _join_overlapping(grouped, shown)
+        ranked = sorted(grouped, key=lambda t: (-grouped[t], t))[:top]
+        return [shown[t] for t in ranked]
+
+
+def _join_overlapping(scores: dict[str, float], shown: dict[str, str]) -> None:
+    """Join shared phrases that overlap by a word, in place.
+
+    The bigrams of « click and collect » are « click and » and « and
+    collect »: shown apart they read as noise; joined, as the phrase both
+    texts share (its score is the sum of theirs).
+
+    Examples
+    --------
+    >>> scores = {"click and": 0.2, "and collect": 0.3, "ligne": 0.1}
+    >>> shown = {t: t for t in scores}
+    >>> _join_overlapping(scores, shown)
+    >>> scores == {"click and collect": 0.5, "ligne": 0.1}
+    True
+    >>> shown["click and collect"]
+    'click and collect'
+    """
+    joined = True
+    while joined:
+        joined = False
+        phrases = sorted((t for t in scores if " " in t), key=lambda t: (-scores[t], t))
+        for a in phrases:
+            last = a.rsplit(" ", 1)[1]
+            b = next(
+                (t for t in phrases if t != a and t.split(" ", 1)[0] == last), None
+            )
+            if b is None:
+                continue
+            merged = f"{a} {b.split(' ', 1)[1]}"
+            scores[merged] = scores.pop(a) + scores.pop(b)
+            tail = shown.pop(b).split(" ", 1)
+            shown[merged] = f"{shown.pop(a)} {tail[1] if len(tail) > 1 else ''}".strip()
+            joined = True
+            break

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from mitlib.binomes.display import loads_view, modes_view, pairs_view
 from mitlib.binomes.inputs import PairingInputs
 from mitlib.binomes.pairing import (
     MarathonData,
@@ -30,7 +31,8 @@ from mitlib.binomes.pairing import (
     solve_marathon,
 )
 from mitlib.core.text import format_fr
-from mitlib.render.page import FICTIONAL_BANNER, INTERNAL_NOTICE, PUBLIC_NOTICE, esc
+from mitlib.data.fictional import FICTIONAL_NOTICE
+from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE, esc
 
 __all__ = [
     "closest_pairs",
@@ -346,7 +348,7 @@ class PairingExplorer:
         self.lock_button.on_click(self._on_lock)
         self.unlock_button.on_click(self._on_unlock)
         notice = PUBLIC_NOTICE if public else INTERNAL_NOTICE
-        banner = f"<b>{esc(FICTIONAL_BANNER)}</b><br>" if inputs.fictional else ""
+        banner = f"<b>{esc(FICTIONAL_NOTICE)}</b><br>" if inputs.fictional else ""
         self.widget = widgets.VBox(
             [
                 widgets.HTML(f"{banner}<i>{esc(notice)}</i>"),
@@ -443,7 +445,7 @@ class PairingExplorer:
         settings = self.settings()
         self.comparison_output.clear_output(wait=True)
         with self.comparison_output:
-            display(compare_modes(self.data, forced=self.locked, **settings).round(3))
+            display(modes_view(self.data, forced=self.locked, **settings))
         self.heatmap_output.clear_output(wait=True)
         with self.heatmap_output:
             display(HTML(affinity_heatmap(self.pairing_)))
@@ -451,21 +453,26 @@ class PairingExplorer:
         self.loads_output.clear_output(wait=True)
         if self.pairing_.feasible:
             with self.pairs_output:
-                display(pairs_display(self.pairing_, public=self.public).round(3))
+                display(pairs_view(self.pairing_, public=self.public))
             with self.loads_output:
-                display(loads_display(self.pairing_, public=self.public))
+                display(loads_view(self.pairing_, public=self.public))
 
     def view(self, static: bool = False):
         """The widgets (outputs filled from the first call on), or for a
-        static export the current tables as HTML."""
+        static export (no kernel, no widget) a French note saying which
+        settings the page shows and how to try others."""
         if not static:
             self._shown = True
             self._show()
             return self.widget
-        mp = self.pairing_
-        parts = [affinity_heatmap(mp)]
-        if mp.feasible:
-            parts.append(
-                pairs_display(mp, public=self.public).round(3).to_html(index=False)
-            )
-        return HTML("".join(parts))
+        low, high = self.per_project.value
+        per_project = f"{low}" if low == high else f"de {low} à {high}"
+        mode = dict(_MODES)[self.mode.value]
+        return HTML(
+            '<p class="mitlib-note">Cette page montre le marathon '
+            f"{esc(self.marathon.value)} avec {esc(per_project)} coachs par "
+            f"projet, en mode {esc(mode)}, et les capacités déclarées par les "
+            "coachs. Pour essayer d'autres réglages (capacités, mode, binômes "
+            "imposés à la main), ouvrez le notebook 03 dans JupyterLab : tout s'y "
+            "recalcule aussitôt.</p>"
+        )

@@ -27,6 +27,7 @@ import pandas as pd
 
 from mitlib.core.errors import InputError, OptionError
 from mitlib.core.text import fold
+from mitlib.data.fictional import is_fictional
 from mitlib.data.formats import read_raw
 from mitlib.data.io import LoadResult, example_path, load_table
 
@@ -107,7 +108,7 @@ class PairingInputs:
     @property
     def fictional(self) -> bool:
         """True when either table is the bundled fictional sample."""
-        return self.coachs.fictional or self.projets.fictional
+        return is_fictional(self.coachs, self.projets)
 
     @property
     def coaches(self) -> pd.DataFrame:
@@ -190,7 +191,7 @@ def load_pairing_inputs(
 
     Raises
     ------
-    mitlib.data.io.TableError
+    mitlib.data.decoding.TableError
         When a file cannot be read at all.
     mitlib.core.errors.InputError
         When the affinity table lacks a column, names an unknown project or

@@ -4,8 +4,8 @@ Project holders write « trouver de l'argent pour démarrer » where coaches
 write « prêt d'honneur, microcrédit ». The lexicon (``mitlib/assets/
 lexique.yaml``, Licence Ouverte 2.0) groups such wordings into *notions*
 (« financement de la création »), each tied to one domain of the controlled
-vocabulary :data:`mitlib.data.schemas.DOMAINS` and, optionally, to themes
-(:data:`mitlib.data.schemas.THEMES`). A notion lists professional terms
+vocabulary :data:`mitlib.data.vocabularies.DOMAINS` and, optionally, to themes
+(:data:`mitlib.data.vocabularies.THEMES`). A notion lists professional terms
 (``termes``), everyday expressions (``expressions``) and acronyms with their
 expansion (``sigles``).
 
@@ -74,9 +74,9 @@ class Notion:
     name : str
         Name shown in explanations (« financement de la création »).
     domain : str
-        Canonical domain of :data:`mitlib.data.schemas.DOMAINS`.
+        Canonical domain of :data:`mitlib.data.vocabularies.DOMAINS`.
     themes : list of str
-        Canonical themes of :data:`mitlib.data.schemas.THEMES`.
+        Canonical themes of :data:`mitlib.data.vocabularies.THEMES`.
     wordings : list of str
         Terms, expressions, acronyms and acronym expansions, as written.
     """

@@ -14,7 +14,7 @@ to work on the tables read by :mod:`mitlib.binomes.inputs`:
    (:func:`mitlib.binomes.matching.assign`, mode ``total`` or ``equitable``,
    forced pairs, optional quotas; the coverage of the projects' needed domains
    is maximised first unless ``coverage=False``). An infeasible marathon keeps
-   the French diagnosis of :class:`~mitlib.binomes.matching.InfeasibleError`
+   the French diagnosis of :class:`~mitlib.binomes.instance.InfeasibleError`
    (:class:`MarathonPairing`);
 3. :func:`run_pairing` does it for one marathon or for every marathon of the
    files (:class:`PairingResult`).
@@ -45,6 +45,7 @@ from mitlib.binomes.inputs import (
 from mitlib.binomes.matching import MODES, Assignment, InfeasibleError, assign
 from mitlib.core.errors import InputError, OptionError
 from mitlib.core.text import fold, format_fr
+from mitlib.data.fictional import is_fictional
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -391,7 +392,8 @@ class PairingResult:
 
     @property
     def fictional(self) -> bool:
-        return self.inputs.fictional
+        """True when the coaches or the projects are the fictional sample."""
+        return is_fictional(self.inputs)
 
     @property
     def infeasible(self) -> list[MarathonPairing]:

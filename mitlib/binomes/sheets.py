@@ -8,7 +8,8 @@ marathon that cannot be paired shows its French diagnosis instead.
 Every text from the files is HTML-escaped. The internal version holds names
 and contacts and says so (« Document interne – données personnelles ») ; the
 public version (``public=True``) leaves them out and says so too. Sheets built
-from the bundled sample carry the « DONNÉES FICTIVES » banner. No sheet holds
+from the bundled sample carry the banner
+:data:`~mitlib.data.fictional.FICTIONAL_NOTICE`. No sheet holds
 a date: two runs on the same files give byte-identical sheets.
 """
 
@@ -25,6 +26,7 @@ from mitlib.render.page import (
     SHEET_CSS,
     esc,
     html_page,
+    provenance_block,
 )
 
 __all__ = ["coach_sheet", "project_sheet", "sheet_path", "sheets_index"]
@@ -50,14 +52,13 @@ def sheet_path(mp: MarathonPairing, kind: str, ident: str) -> str:
 
 def _page(title: str, body: str, mp_or_result, public: bool, provenance) -> str:
     notice = PUBLIC_NOTICE if public else INTERNAL_NOTICE + " : ne pas diffuser."
-    facts = "".join(f"<li>{_esc(k)} : {_esc(v)}</li>" for k, v in provenance)
     return html_page(
         cell_text(title),
         body,
         css=_CSS,
         fictional=mp_or_result.fictional,
         notice=notice,
-        footer=f"<footer><ul>{facts}</ul></footer>",
+        footer=f"<footer>{provenance_block(list(provenance))}</footer>",
     )
 
 

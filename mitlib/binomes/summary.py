@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mitlib.binomes.pairing import MODE_LABELS, PairingResult
-from mitlib.core.text import format_fr
+from mitlib.core.text import count_fr, format_fr
+from mitlib.data.fictional import FICTIONAL_NOTICE
 
 __all__ = ["summary"]
 
@@ -23,10 +24,12 @@ def summary(
     """French console summary: inputs, each marathon's result or diagnosis."""
     inputs = result.inputs
     lines = [
-        f"Coachs : {inputs.coachs.path.name} ({len(inputs.coaches)} lignes "
-        f"valides, {len(inputs.coachs.rejects)} rejetées) ; projets : "
-        f"{inputs.projets.path.name} ({len(inputs.projects)} lignes valides, "
-        f"{len(inputs.projets.rejects)} rejetées)"
+        f"Coachs : {inputs.coachs.path.name} "
+        f"({count_fr(len(inputs.coaches), 'ligne valide', 'lignes valides')}, "
+        f"{count_fr(len(inputs.coachs.rejects), 'rejetée')}) ; projets : "
+        f"{inputs.projets.path.name} "
+        f"({count_fr(len(inputs.projects), 'ligne valide', 'lignes valides')}, "
+        f"{count_fr(len(inputs.projets.rejects), 'rejetée')})"
     ]
     if inputs.affinity_path is not None:
         lines.append(f"Affinités saisies : {inputs.affinity_path.name}")
@@ -65,5 +68,5 @@ def summary(
             f"(dont {n_sheets} fiches dans {Path(directory) / 'fiches'})."
         )
     if result.fictional:
-        lines.append("Attention : données d'exemple FICTIVES.")
+        lines.append(f"Attention : {FICTIONAL_NOTICE}")
     return "\n".join(lines)

@@ -6,8 +6,8 @@ assigned pairs and why), :func:`loads_frame` (per coach),
 :func:`summary_frame` (per marathon) turn a
 :class:`~mitlib.binomes.pairing.PairingResult` into DataFrames; they get a
 ``marathon`` column when several marathons were paired, and an
-``avertissement`` column (:data:`FICTIONAL_COLUMN`) when built from the
-bundled sample. They never hold names or contacts.
+``avertissement`` column (:data:`~mitlib.data.fictional.FICTIONAL_COLUMN`) when
+built from the bundled sample. They never hold names or contacts.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ import numpy as np
 import pandas as pd
 
 from mitlib.binomes.pairing import MarathonPairing, PairingResult, yes_no
+from mitlib.data.fictional import FICTIONAL_COLUMN
 
 __all__ = [
-    "FICTIONAL_COLUMN",
     "affinity_frame",
     "coverage_frame",
     "loads_frame",
     "pairs_frame",
     "summary_frame",
 ]
-
-#: Value of the ``avertissement`` column of outputs built from the sample.
-FICTIONAL_COLUMN = "DONNÉES FICTIVES"
 
 
 def _mp_affinities(mp: MarathonPairing) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from mitlib.binomes.tables import (
     summary_frame,
 )
 from mitlib.core.writers import write_csv, write_xlsx
+from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.data.outputs import inside, safe_names
 from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE
 
@@ -75,7 +76,7 @@ def write_pairing_outputs(
     Parameters
     ----------
     result : PairingResult
-        From :func:`run_pairing`.
+        From :func:`mitlib.binomes.pairing.run_pairing`.
     directory : path-like
         Created if needed; files of a previous run are overwritten.
     public : bool
@@ -107,7 +108,7 @@ def write_pairing_outputs(
         safe_names(mp.data.coaches.index, where=f"{coachs}, colonne id")
     provenance = result.inputs.provenance()
     if result.fictional:
-        provenance.append(("avertissement", "DONNÉES FICTIVES : jeu d'exemple mitlib."))
+        provenance.append(("avertissement", FICTIONAL_NOTICE))
     tables = {
         "affinites": affinity_frame(result),
         "binomes": pairs_frame(result),

@@ -48,6 +48,19 @@ from mitlib.core.errors import OptionError
 __all__ = ["attribute", "next_best"]
 
 
+def _optimum(scores, epci, preferences, themes, rules):
+    """The model, the candidacy scores, the variable values and the optimum's
+    chosen variables; :func:`~mitlib.candidatures.attribution_model.infeasible_error`
+    when there is none."""
+    model = build_model(scores, epci, preferences, themes, rules, filter_scores=True)
+    s = scores.reindex(model.candidates).to_numpy(dtype=float)
+    values = model.values(s)
+    chosen = model.solve(values)
+    if chosen is None:
+        raise infeasible_error()
+    return model, s, values, chosen
+
+
 def attribute(
     scores: pd.Series,
     epci: pd.Series,
@@ -114,12 +127,7 @@ def attribute(
     ...
     mitlib.core.errors.InputError: Contrainte « labels_requis » (required_labels) « ...
     """
-    model = build_model(scores, epci, preferences, themes, rules, filter_scores=True)
-    s = scores.reindex(model.candidates).to_numpy(dtype=float)
-    values = model.values(s)
-    chosen = model.solve(values)
-    if chosen is None:
-        raise infeasible_error()
+    model, s, values, chosen = _optimum(scores, epci, preferences, themes, rules)
     return model.attribution(chosen, s, values)
 
 
@@ -161,12 +169,7 @@ def next_best(
             f"Nombre d'attributions (k, « alternatives » de la grille) : entier ≥ 1 "
             f"attendu (reçu {k!r})."
         )
-    model = build_model(scores, epci, preferences, themes, rules, filter_scores=True)
-    s = scores.reindex(model.candidates).to_numpy(dtype=float)
-    values = model.values(s)
-    best = model.solve(values)
-    if best is None:
-        raise infeasible_error()
+    model, s, values, best = _optimum(scores, epci, preferences, themes, rules)
     optimum = float(values[best].sum())
     cuts = [best]
     out: list[Attribution] = []

@@ -26,14 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mitlib.candidatures.grid_options import _int_fr
 from mitlib.candidatures.mcda import (
     NORMALIZATIONS,
     Direction,
-    _check_method,
-    _is_number,
+    check_method,
+    is_number,
 )
 from mitlib.core.errors import InputError
+from mitlib.core.text import format_fr
 
 __all__ = ["ELIMINATION_OPERATORS", "MAX_WEIGHT", "Criterion", "EliminationRule"]
 
@@ -78,7 +78,7 @@ class EliminationRule:
             raise InputError(
                 f"opérateur inconnu {self.op!r}. Valeurs possibles : {valid}."
             )
-        if self.op in _COMPARATORS and not _is_number(self.value):
+        if self.op in _COMPARATORS and not is_number(self.value):
             raise InputError(
                 f"l'opérateur « {self.op} » attend un nombre (reçu {self.value!r})."
             )
@@ -90,7 +90,7 @@ class EliminationRule:
                 raise InputError("l'opérateur « in » attend une liste non vide.")
             object.__setattr__(self, "value", values)
         if self.op == "==" and not (
-            _is_number(self.value) or isinstance(self.value, str)
+            is_number(self.value) or isinstance(self.value, str)
         ):
             raise InputError(
                 "l'opérateur « == » attend un nombre ou un texte "
@@ -156,10 +156,10 @@ class Criterion:
                 f"{where} : champ « cle » : identifiant attendu (lettres sans accent, "
                 "chiffres, « _ »)."
             )
-        if not _is_number(self.weight) or not 0 <= self.weight <= MAX_WEIGHT:
+        if not is_number(self.weight) or not 0 <= self.weight <= MAX_WEIGHT:
             raise InputError(
                 f"{where} : champ « poids » : nombre positif ou nul attendu, "
-                f"au plus {_int_fr(MAX_WEIGHT)} (reçu {self.weight!r})."
+                f"au plus {format_fr(MAX_WEIGHT, 0)} (reçu {self.weight!r})."
             )
         object.__setattr__(self, "weight", float(self.weight))
         try:
@@ -167,6 +167,6 @@ class Criterion:
         except ValueError as exc:
             raise InputError(f"{where} : champ « sens » : {exc}") from None
         try:
-            _check_method(self.normalisation, NORMALIZATIONS, "Normalisation")
+            check_method(self.normalisation, NORMALIZATIONS, "Normalisation")
         except ValueError as exc:
             raise InputError(f"{where} : champ « normalisation » : {exc}") from None

@@ -9,8 +9,9 @@ again (without the Monte Carlo part, for speed) on a copy of the grid with
 the new weights; the grid file itself is never modified, and the page says
 when the weights shown are not the published ones.
 
-:func:`ranking_frame` and :func:`attribution_frame` are the French tables
-shown by the explorer and the notebook.
+:func:`ranking_frame`, :func:`attribution_frame` and :func:`alternatives_frame`
+are the same tables as data frames (French column names, raw numbers); what
+people read is :mod:`mitlib.candidatures.display`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML, display
 
+from mitlib.candidatures.display import (
+    alternatives_view,
+    attribution_view,
+    ranking_view,
+)
 from mitlib.candidatures.grid import Grid
 from mitlib.candidatures.inputs import CandidacyInputs
 from mitlib.candidatures.map import candidacy_map
 from mitlib.candidatures.outputs import attribution_table, notes_table
 from mitlib.candidatures.proposal import CandidacyAnalysis, analyse
 from mitlib.candidatures.sheets import contribution_bars
+from mitlib.core.text import format_fr
 
 __all__ = [
     "CandidacyExplorer",
@@ -34,6 +41,16 @@ __all__ = [
     "attribution_frame",
     "ranking_frame",
 ]
+
+
+#: What an exported page (no kernel, so no slider) says instead of the widgets.
+STATIC_NOTE = (
+    '<p class="mitlib-note">Les poids appliqués sur cette page sont ceux de la '
+    "grille publiée (section « La grille appliquée »). Leur marge de variation "
+    "sans changer la proposition est analysée à la section « Robustesse aux "
+    "poids ». Pour essayer d'autres poids, ouvrez le notebook 02 dans JupyterLab : "
+    "des curseurs y recalculent classement, attribution et carte.</p>"
+)
 
 
 def ranking_frame(analysis: CandidacyAnalysis) -> pd.DataFrame:
@@ -87,8 +104,8 @@ def alternatives_frame(analysis: CandidacyAnalysis) -> pd.DataFrame:
             epci: f"{names[row['code_insee']]} — {row['theme']}"
             for epci, row in a.table.iterrows()
         }
-        cells["valeur"] = f"{a.value:.4f}".replace(".", ",")
-        cells["écart"] = f"{a.gap:.4f}".replace(".", ",")
+        cells["valeur"] = format_fr(a.value, 4)
+        cells["écart"] = format_fr(a.gap, 4)
         columns[label] = cells
     return pd.DataFrame(columns)
 
@@ -168,11 +185,10 @@ class CandidacyExplorer:
 
     def view(self, static: bool = False):
         """The widgets (outputs filled from the first call on), or for a
-        static export the current map as an iframe."""
+        static export (no kernel, no slider) a French note saying which
+        weights the page applies and where their stability is analysed."""
         if static:
-            from mitlib.render.offline import static_map
-
-            return static_map(self.map_)
+            return HTML(STATIC_NOTE)
         self._shown = True
         self._show()
         return self.widget
@@ -222,7 +238,7 @@ class CandidacyExplorer:
         analysis, grid = self.analysis_, self.grid_
         self.ranking_output.clear_output(wait=True)
         with self.ranking_output:
-            display(ranking_frame(analysis))
+            display(ranking_view(analysis))
         notes = notes_table(analysis)
         labels = {k: grid.criterion(k).label for k in analysis.result.weights.index}
         self.bars_output.clear_output(wait=True)
@@ -231,10 +247,11 @@ class CandidacyExplorer:
         self.attribution_output.clear_output(wait=True)
         with self.attribution_output:
             if analysis.attribution_error:
-                print(f"Attribution impossible : {analysis.attribution_error}")
+                message = f"Attribution impossible : {analysis.attribution_error}"
+                display(HTML(f"<p>{html.escape(message)}</p>"))
             else:
-                display(attribution_frame(analysis))
-                display(alternatives_frame(analysis))
+                display(attribution_view(analysis))
+                display(alternatives_view(analysis))
         self.map_output.clear_output(wait=True)
         with self.map_output:
             display(self.map_)

@@ -53,7 +53,7 @@ from mitlib.candidatures.grid_reader import read_grid_file
 from mitlib.candidatures.mcda import (
     AGGREGATIONS,
     Direction,
-    _check_method,
+    check_method,
     normalize_weights,
 )
 from mitlib.candidatures.rules import AttributionRules
@@ -253,7 +253,7 @@ class Grid:
                 "être tous nuls (au moins un critère doit compter dans la note)."
             )
         try:
-            _check_method(self.method, AGGREGATIONS, "Méthode d'agrégation")
+            check_method(self.method, AGGREGATIONS, "Méthode d'agrégation")
         except ValueError as exc:
             raise InputError(f"Grille : champ « methode » : {exc}") from None
         tie = [str(k) for k in self.tie_break]
@@ -339,27 +339,10 @@ class Grid:
         """Read a grid from a YAML file (``yaml.safe_load``, UTF-8).
 
         The file is read and checked by
-        :func:`mitlib.candidatures.grid_reader.read_grid_file`: files over
-        :data:`~mitlib.candidatures.grid_reader.MAX_GRID_BYTES`, and YAML
-        anchors and aliases (``&nom``, ``*nom``, which can expand a few lines
-        into gigabytes), are refused.
-        A file saved in Windows-1252 (Excel, Notepad) is decoded as such,
-        with a warning. Errors are French, prefixed with the file name; YAML
-        syntax errors give the line and column (1-based, as in an editor).
-
-        Parameters
-        ----------
-        path : path-like
-        notes : list of str, optional
-            Warnings (French) are appended here; without it they are issued
-            with :func:`warnings.warn`.
-
-        Raises
-        ------
-        mitlib.candidatures.grid_reader.GridNotFoundError
-            If the file does not exist (a ``FileNotFoundError`` too).
-        mitlib.core.errors.InputError
-            If the file cannot be read as YAML or the grid is invalid.
+        :func:`mitlib.candidatures.grid_reader.read_grid_file` (same
+        arguments, same errors: size, YAML anchors, Windows-1252, line and
+        column of syntax errors), then its fields by :meth:`from_dict`; every
+        error is French and prefixed with the file name.
 
         Examples
         --------

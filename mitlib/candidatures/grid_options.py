@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from mitlib.candidatures.mcda import _is_number
+from mitlib.candidatures.mcda import is_number
 from mitlib.core.errors import InputError
 from mitlib.core.text import format_fr
 
@@ -65,7 +65,7 @@ class Preference:
     weight: float = 0.3
 
     def __post_init__(self) -> None:
-        if not _is_number(self.weight) or not 0 <= self.weight <= 1:
+        if not is_number(self.weight) or not 0 <= self.weight <= 1:
             raise InputError(
                 "Préférence : champ « poids » : nombre entre 0 et 1 attendu "
                 f"(reçu {self.weight!r})."
@@ -86,7 +86,7 @@ class Preference:
                     "Préférence : champ « bonus_par_rang » : rang entier de 1 à "
                     f"{MAX_RANK} attendu (reçu {rank!r})."
                 )
-            if not _is_number(value) or not 0 <= value <= 1:
+            if not is_number(value) or not 0 <= value <= 1:
                 raise InputError(
                     "Préférence : champ « bonus_par_rang » : bonus entre 0 et 1 "
                     f"attendu pour le rang {r} (reçu {value!r})."
@@ -105,23 +105,6 @@ def _flag(value: object, where: str) -> bool:
     raise InputError(f"{where} : « oui » ou « non » attendu (reçu {value!r}).")
 
 
-def _int_fr(n: int) -> str:
-    """``100000`` → ``"100 000"``: :func:`mitlib.core.text.format_fr` of a whole
-    number, with a plain space between the thousands.
-
-    The error messages of the grid's settings (printed by ``mit`` on the
-    terminal, asserted byte for byte by the command's tests) have always used
-    a plain space; :func:`~mitlib.core.text.format_fr` writes a narrow
-    no-break space.
-
-    Examples
-    --------
-    >>> _int_fr(100_000), _int_fr(2**32 - 1)
-    ('100 000', '4 294 967 295')
-    """
-    return format_fr(n, 0).replace("\u202f", " ")
-
-
 def _count(value: object, where: str, *, minimum: int, maximum: int) -> int:
     """A whole number from ``minimum`` to ``maximum`` (``5`` or ``5.0``, not ``True``).
 
@@ -133,16 +116,16 @@ def _count(value: object, where: str, *, minimum: int, maximum: int) -> int:
     ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mitlib.core.errors.InputError: « tirages » : entier de 100 à 100 000 attendu ...
+    mitlib.core.errors.InputError: « tirages » : entier de 100 à 100\u202f000 ...
     """
     if (
-        not _is_number(value)
+        not is_number(value)
         or float(value) != int(value)
         or not minimum <= value <= maximum
     ):
         raise InputError(
-            f"{where} : entier de {_int_fr(minimum)} à {_int_fr(maximum)} attendu "
-            f"(reçu {value!r})."
+            f"{where} : entier de {format_fr(minimum, 0)} à "
+            f"{format_fr(maximum, 0)} attendu (reçu {value!r})."
         )
     return int(value)
 
@@ -183,7 +166,7 @@ class AttributionSettings:
     def __post_init__(self) -> None:
         where = "Attribution : champ"
         if self.min_note is not None:
-            if not _is_number(self.min_note) or not 0 <= self.min_note <= 20:
+            if not is_number(self.min_note) or not 0 <= self.min_note <= 20:
                 raise InputError(
                     f"{where} « note_minimale » : nombre entre 0 et 20 attendu "
                     f"(reçu {self.min_note!r})."
@@ -277,13 +260,13 @@ class RobustnessSettings:
         )
         object.__setattr__(self, "n_draws", n)
         if (
-            not _is_number(self.concentration)
+            not is_number(self.concentration)
             or not MIN_CONCENTRATION <= self.concentration <= MAX_CONCENTRATION
         ):
             raise InputError(
                 f"{where} « concentration » : nombre de "
                 f"{str(MIN_CONCENTRATION).replace('.', ',')} à "
-                f"{_int_fr(int(MAX_CONCENTRATION))} attendu "
+                f"{format_fr(int(MAX_CONCENTRATION), 0)} attendu "
                 f"(reçu {self.concentration!r})."
             )
         object.__setattr__(self, "concentration", float(self.concentration))

@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from mitlib.candidatures.grid_options import _int_fr
 from mitlib.core.errors import InputError
+from mitlib.core.text import format_fr
 
 __all__ = ["MAX_GRID_BYTES", "MAX_GRID_DEPTH", "GridNotFoundError", "read_grid_file"]
 
@@ -72,8 +72,8 @@ def read_grid_file(
     size = path.stat().st_size
     if size > MAX_GRID_BYTES:
         raise InputError(
-            f"Fichier de grille {path.name} : {_int_fr(size)} octets, trop gros "
-            f"pour une grille (au plus {_int_fr(MAX_GRID_BYTES)} octets). "
+            f"Fichier de grille {path.name} : {format_fr(size, 0)} octets, trop gros "
+            f"pour une grille (au plus {format_fr(MAX_GRID_BYTES, 0)} octets). "
             "Vérifiez que c'est bien le fichier de la grille."
         )
     text = _decode_grid(path.read_bytes(), path, notes)

@@ -45,6 +45,7 @@ from mitlib.candidatures.grid import Grid
 from mitlib.core.config import SAMPLE_GRID
 from mitlib.core.errors import InputError
 from mitlib.core.provenance import file_sha256, territory_facts
+from mitlib.data.fictional import is_fictional
 from mitlib.data.io import LoadResult, example_path, load_table
 from mitlib.data.territory import LAMBERT93, Territory, load_territory
 from mitlib.data.vocabularies import SUPPORT_CATEGORIES, THEMES
@@ -295,7 +296,7 @@ def theme_preferences(candidacies: pd.DataFrame) -> tuple[pd.DataFrame, list[str
     """Rank each commune gave each theme, and French warnings.
 
     Returns a DataFrame (index ``code_insee``, one column per theme of
-    :data:`mitlib.data.schemas.THEMES`, rank 1–5, NaN when not ranked) and the
+    :data:`mitlib.data.vocabularies.THEMES`, rank 1–5, NaN when not ranked) and the
     list of warnings: a theme ranked twice keeps its best rank.
 
     Examples
@@ -410,7 +411,7 @@ class CandidacyInputs:
     @property
     def fictional(self) -> bool:
         """True when the candidacies or the diagnosis are the fictional sample."""
-        return self.candidacies.fictional or self.diagnosis.fictional
+        return is_fictional(self.candidacies, self.diagnosis)
 
     @cached_property
     def provenance(self) -> list[tuple[str, str]]:
@@ -466,7 +467,7 @@ def load_candidacies(
     ValueError
         French messages: invalid grid (naming the criterion and the field),
         unknown source, a commune applying twice, no valid candidacy.
-    mitlib.data.io.TableError
+    mitlib.data.decoding.TableError
         When the candidacy file cannot be read at all.
 
     Examples

@@ -4,9 +4,10 @@ Built with the generic map builders of :mod:`mitlib.render.maps` (offline,
 deterministic, escaped): a choropleth of the overall note of the candidate
 communes (grey: eliminated candidacy), the EPCI borders, the proposed host
 communes as circles at their town hall, a commune search box and a layer
-switcher; the corner of a new map names the data sources and the SHA-256 of
-the grid and candidacy files. Like every builder, :func:`candidacy_map`
-returns the map and neither displays nor saves it
+switcher; the corner of a new map names the data sources and the grid and
+candidacy files (their SHA-256 are in the provenance, not over the map).
+Like every builder, :func:`candidacy_map` returns the map and neither displays
+nor saves it
 (:func:`mitlib.render.offline.save_map` does).
 
 Examples
@@ -18,7 +19,8 @@ Examples
 >>> page = render_html(candidacy_map(analysis))
 >>> "Communes h\\u00f4tes propos\\u00e9es (5)" in page
 True
->>> "Données d'exemple fictives" in page
+>>> from mitlib.data.fictional import FICTIONAL_COLUMN
+>>> FICTIONAL_COLUMN in page
 True
 """
 
@@ -39,8 +41,9 @@ from mitlib.render.maps import (
     add_layer_control,
     add_search_control,
     choropleth_map,
+    fitted_map,
 )
-from mitlib.render.offline import element_ids, new_map
+from mitlib.render.offline import element_ids
 
 __all__ = ["HOST_COLOR", "candidacy_map"]
 
@@ -87,15 +90,14 @@ def candidacy_map(
     notes = analysis.result.table["note_sur_20"]
     candidates["note_sur_20"] = candidates["code_insee"].map(notes).to_numpy()
     if m is None:
-        lon_min, lat_min, lon_max, lat_max = communes.total_bounds
         inputs = analysis.inputs
-        m = new_map(
-            bounds=[[lat_min, lon_min], [lat_max, lon_max]],
+        m = fitted_map(
+            communes,
             title=f"Candidatures — {territory.name}",
             attribution=(
-                f"{DEFAULT_ATTRIBUTION} — grille {inputs.grid_path.name} SHA-256 "
-                f"{inputs.grid_sha256} — candidatures {inputs.candidacies_path.name} "
-                f"SHA-256 {inputs.candidacies_sha256}"
+                f"{DEFAULT_ATTRIBUTION} — grille {inputs.grid_path.name}, "
+                f"candidatures {inputs.candidacies_path.name} (empreintes SHA-256 : "
+                "voir la provenance)"
             ),
         )
     distinct = int(candidates["note_sur_20"].dropna().nunique())

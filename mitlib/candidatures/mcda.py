@@ -34,17 +34,20 @@ __all__ = [
     "NORMALIZATIONS",
     "Direction",
     "aggregate",
+    "check_method",
+    "is_number",
     "normalize",
     "normalize_max",
     "normalize_minmax",
     "normalize_vector",
     "normalize_weights",
     "topsis",
+    "topsis_closeness",
     "weighted_sum",
 ]
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
     """True for a finite int or float (booleans excluded)."""
     return (
         isinstance(value, int | float | np.integer | np.floating)
@@ -89,7 +92,7 @@ class Direction(Enum):
 
         Raises
         ------
-        ValueError
+        mitlib.core.errors.OptionError
             If the alias is unknown; the message lists the valid aliases.
 
         Examples
@@ -144,7 +147,8 @@ def normalize_minmax(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     same constant to every score and leaves the ranking unchanged).
 
     The bounds are those of the candidacies given, so adding or removing a
-    candidacy can change everybody's note (see :func:`score`).
+    candidacy can change everybody's note (see
+    :func:`mitlib.candidatures.scoring.score`).
 
     Parameters
     ----------
@@ -178,6 +182,16 @@ def normalize_minmax(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     return out
 
 
+def _non_negative(matrix: np.ndarray, name: str) -> np.ndarray:
+    """The matrix as floats; negative values are refused (ratio scales)."""
+    x = np.asarray(matrix, dtype=float)
+    if (x < 0).any():
+        raise InputError(
+            f"la normalisation « {name} » exige des valeurs positives ou nulles."
+        )
+    return x
+
+
 def normalize_max(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     """Ratio-to-best normalisation: ``x / max`` (``MAX``) or ``min / x`` (``MIN``).
 
@@ -200,7 +214,7 @@ def normalize_max(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
 
     Raises
     ------
-    ValueError
+    mitlib.core.errors.InputError
         On negative values, or a zero in a criterion to minimise.
 
     Examples
@@ -209,13 +223,9 @@ def normalize_max(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     array([[0.5, 1. ],
            [1. , 0.5]])
     """
-    x = np.asarray(matrix, dtype=float)
+    x = _non_negative(matrix, "max")
     if x.shape[0] == 0:
         return x.copy()
-    if (x < 0).any():
-        raise InputError(
-            "la normalisation « max » exige des valeurs positives ou nulles."
-        )
     hi = x.max(axis=0)
     lo = x.min(axis=0)
     all_zero = hi == 0
@@ -256,13 +266,9 @@ def normalize_vector(matrix: np.ndarray, maximize: np.ndarray) -> np.ndarray:
     array([[0.6, 0.4],
            [0.8, 0.2]])
     """
-    x = np.asarray(matrix, dtype=float)
+    x = _non_negative(matrix, "vector")
     if x.shape[0] == 0:
         return x.copy()
-    if (x < 0).any():
-        raise InputError(
-            "la normalisation « vector » exige des valeurs positives ou nulles."
-        )
     norm = np.sqrt((x**2).sum(axis=0))
     r = x / np.where(norm > 0, norm, 1.0)
     out = np.where(maximize, r, 1.0 - r)
@@ -278,7 +284,9 @@ NORMALIZATIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
-def _check_method(name: object, registry: Mapping[str, Any], what: str) -> str:
+def check_method(name: object, registry: Mapping[str, Any], what: str) -> str:
+    """``name`` if it is a key of ``registry``, else an :class:`OptionError`
+    naming ``what`` and listing the valid names."""
     if not isinstance(name, str) or name not in registry:
         valid = ", ".join(f"« {k} »" for k in registry)
         raise OptionError(f"{what} inconnue : {name!r}. Valeurs possibles : {valid}.")
@@ -334,9 +342,11 @@ def normalize(
 
     Raises
     ------
-    ValueError
+    mitlib.core.errors.OptionError
         ``Normalisation inconnue : ... Valeurs possibles : ...`` for an unknown
-        method, or on invalid values.
+        method.
+    mitlib.core.errors.InputError
+        On invalid values.
 
     Examples
     --------
@@ -348,7 +358,7 @@ def normalize(
     ...
     mitlib.core.errors.OptionError: Normalisation inconnue : 'z'. Valeurs possibles ...
     """
-    fn = NORMALIZATIONS[_check_method(method, NORMALIZATIONS, "Normalisation")]
+    fn = NORMALIZATIONS[check_method(method, NORMALIZATIONS, "Normalisation")]
     x = _as_matrix(matrix)
     return fn(x, _maximize_mask(directions, x.shape[1]))
 
@@ -381,6 +391,17 @@ def normalize_weights(weights: Any) -> np.ndarray:
     return w / total
 
 
+def _weights_for(weights: Any, m: int) -> np.ndarray:
+    """:func:`normalize_weights`, refused unless there is one per criterion."""
+    w = normalize_weights(weights)
+    if w.size != m:
+        raise OptionError(
+            f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
+            f"critères ({m})."
+        )
+    return w
+
+
 # --------------------------------------------------------------------------
 # Aggregations
 # --------------------------------------------------------------------------
@@ -405,16 +426,11 @@ def weighted_sum(norm_matrix: Any, weights: Any) -> np.ndarray:
     array([0.75 , 0.625])
     """
     x = _as_matrix(norm_matrix)
-    w = normalize_weights(weights)
-    if w.size != x.shape[1]:
-        raise OptionError(
-            f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
-            f"critères ({x.shape[1]})."
-        )
+    w = _weights_for(weights, x.shape[1])
     return x @ w
 
 
-def _topsis_closeness(r: np.ndarray, w: np.ndarray) -> np.ndarray:
+def topsis_closeness(r: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Closeness for oriented vector-normalised ``r`` (n, m) and weights (d, m).
 
     With non-negative weights the weighted ideal is ``w_j * max_i r_ij``, so
@@ -462,13 +478,7 @@ def topsis(
     """
     x = _as_matrix(matrix)
     maximize = _maximize_mask(directions, x.shape[1])
-    w = normalize_weights(weights)
-    if w.size != x.shape[1]:
-        raise OptionError(
-            f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
-            f"critères ({x.shape[1]})."
-        )
-    return _topsis_closeness(normalize_vector(x, maximize), w[None, :])[0]
+    return _aggregate_topsis(x, _weights_for(weights, x.shape[1]), maximize, None)
 
 
 def _normalize_columns(
@@ -476,7 +486,7 @@ def _normalize_columns(
 ) -> np.ndarray:
     out = np.empty_like(x, dtype=float)
     for j, method in enumerate(methods):
-        fn = NORMALIZATIONS[_check_method(method, NORMALIZATIONS, "Normalisation")]
+        fn = NORMALIZATIONS[check_method(method, NORMALIZATIONS, "Normalisation")]
         out[:, j] = fn(x[:, [j]], maximize[[j]])[:, 0]
     return out
 
@@ -486,7 +496,7 @@ def _aggregate_sum(x, w, maximize, methods):
 
 
 def _aggregate_topsis(x, w, maximize, methods):  # noqa: ARG001 - uniform signature
-    return _topsis_closeness(normalize_vector(x, maximize), w[None, :])[0]
+    return topsis_closeness(normalize_vector(x, maximize), w[None, :])[0]
 
 
 #: Aggregations by name: ``f(matrix, weights, maximize, normalisations)``.
@@ -533,15 +543,10 @@ def aggregate(
     ...
     mitlib.core.errors.OptionError: Méthode d'agrégation inconnue : 'moyenne'. ...
     """
-    fn = AGGREGATIONS[_check_method(method, AGGREGATIONS, "Méthode d'agrégation")]
+    fn = AGGREGATIONS[check_method(method, AGGREGATIONS, "Méthode d'agrégation")]
     x = _as_matrix(matrix)
     maximize = _maximize_mask(directions, x.shape[1])
-    w = normalize_weights(weights)
-    if w.size != x.shape[1]:
-        raise OptionError(
-            f"Le nombre de poids ({w.size}) ne correspond pas au nombre de "
-            f"critères ({x.shape[1]})."
-        )
+    w = _weights_for(weights, x.shape[1])
     methods = (
         [normalisation] * x.shape[1]
         if isinstance(normalisation, str)

@@ -22,9 +22,9 @@
 CSV files are French-Excel (``;``, decimal comma, UTF-8 with BOM). Every
 table carries the SHA-256 of the grid and candidacy files (columns
 ``grille_sha256`` and ``candidatures_sha256``) and, for the bundled sample,
-an ``avertissement`` column « DONNÉES FICTIVES ». No output holds the
-candidacies' ``contact`` column, and no output holds a date: two runs on the
-same files give byte-identical files.
+an ``avertissement`` column (:data:`~mitlib.data.fictional.FICTIONAL_COLUMN`).
+No output holds the candidacies' ``contact`` column, and no output holds a
+date: two runs on the same files give byte-identical files.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ from mitlib.candidatures.sheets import (
     sheet_filename,
     sheets_index,
 )
-from mitlib.core.text import format_fr
+from mitlib.core.text import count_fr, format_fr
 from mitlib.core.writers import write_csv, write_xlsx
+from mitlib.data.fictional import FICTIONAL_COLUMN, FICTIONAL_NOTICE
 
 __all__ = [
     "alternatives_table",
@@ -60,8 +61,6 @@ __all__ = [
     "write_xlsx",
 ]
 
-#: Value of the ``avertissement`` column on outputs of the fictional sample.
-FICTIONAL_COLUMN = "DONNÉES FICTIVES"
 # Fixed date of the zip entries and document properties of the workbook.
 
 
@@ -294,7 +293,7 @@ _FLOATS = "%.6g"
 def _provenance(analysis: CandidacyAnalysis) -> pd.DataFrame:
     rows = [("mitlib", _version()), *analysis.inputs.provenance]
     if analysis.inputs.fictional:
-        rows.append(("avertissement", "DONNÉES FICTIVES : jeu d'exemple mitlib."))
+        rows.append(("avertissement", FICTIONAL_NOTICE))
     return pd.DataFrame(rows, columns=["element", "valeur"])
 
 
@@ -387,8 +386,8 @@ def summary(
     lines = [
         f"Grille : {inputs.grid_path.name} — SHA-256 {inputs.grid_sha256}",
         f"Candidatures : {inputs.candidacies_path.name} — SHA-256 "
-        f"{inputs.candidacies_sha256} ({len(loaded.data)} valides, "
-        f"{len(loaded.rejects)} rejetées)",
+        f"{inputs.candidacies_sha256} ({count_fr(len(loaded.data), 'valide')}, "
+        f"{count_fr(len(loaded.rejects), 'rejetée')})",
     ]
     lines += [f"Attention : {w}" for w in analysis.warnings]
     t = result.table
@@ -431,5 +430,5 @@ def summary(
             f"(dont {n_sheets} pages dans {Path(directory) / 'fiches'})."
         )
     if inputs.fictional:
-        lines.append("Attention : données d'exemple FICTIVES.")
+        lines.append(f"Attention : {FICTIONAL_NOTICE}")
     return "\n".join(lines)

@@ -34,16 +34,17 @@ import numpy as np
 import pandas as pd
 
 from mitlib.candidatures.grid import Grid
-from mitlib.candidatures.grid_options import MAX_DRAWS, _int_fr
+from mitlib.candidatures.grid_options import MAX_DRAWS
 from mitlib.candidatures.mcda import (
     Direction,
-    _is_number,
-    _topsis_closeness,
+    is_number,
     normalize_vector,
     normalize_weights,
+    topsis_closeness,
 )
 from mitlib.candidatures.scoring import TIE_TOLERANCE, ScoreResult, score
 from mitlib.core.errors import OptionError
+from mitlib.core.text import format_fr
 
 __all__ = [
     "SmaaResult",
@@ -129,7 +130,7 @@ def rescale_weights(weights: pd.Series, key: str, new_weight: float) -> pd.Serie
         raise OptionError(
             f"Critère inconnu : « {key} ». Critères : {', '.join(map(str, w.index))}."
         )
-    if not _is_number(new_weight) or not 0 <= new_weight <= 1:
+    if not is_number(new_weight) or not 0 <= new_weight <= 1:
         raise OptionError(
             f"Le nouveau poids doit être compris entre 0 et 1 (reçu {new_weight!r})."
         )
@@ -445,9 +446,9 @@ def smaa(
     ):
         raise OptionError(
             "Nombre de tirages (« tirages » de la grille, n_draws) : entier de 1 à "
-            f"{_int_fr(MAX_DRAWS)} attendu (reçu {n_draws!r})."
+            f"{format_fr(MAX_DRAWS, 0)} attendu (reçu {n_draws!r})."
         )
-    if not _is_number(concentration) or concentration <= 0:
+    if not is_number(concentration) or concentration <= 0:
         raise OptionError(
             "La concentration (« concentration » de la grille) doit être un nombre "
             f"> 0 (reçu {concentration!r})."
@@ -467,7 +468,7 @@ def smaa(
         c = [grid.criterion(k) for k in keys]
         maximize = np.array([x.direction is Direction.MAX for x in c], dtype=bool)
         r = normalize_vector(base.raw.loc[ranking].to_numpy(), maximize)
-        s = _topsis_closeness(r, draws)
+        s = topsis_closeness(r, draws)
 
     n = len(ranking)
     order = np.argsort(-s, axis=1, kind="stable")  # ties: grid order

@@ -34,7 +34,7 @@ from mitlib.core.errors import OptionError
 from mitlib.core.provenance import mitlib_version
 from mitlib.core.text import fold, format_fr
 from mitlib.data.outputs import safe_name
-from mitlib.render.page import SHEET_CSS, esc, html_page
+from mitlib.render.page import SHEET_CSS, esc, html_page, provenance_block
 from mitlib.render.palettes import CATEGORY_COLORS
 
 __all__ = [
@@ -151,18 +151,16 @@ NO_PERSONAL_DATA = (
 
 def _page(title: str, body: str, analysis: CandidacyAnalysis) -> str:
     inputs = analysis.inputs
-    facts = "".join(
-        f"<li>{esc(label)} : {esc(value)}</li>" for label, value in inputs.provenance
-    )
+    files = [
+        f"Grille : {esc(inputs.grid_path.name)}, SHA-256 "
+        f"<code>{esc(inputs.grid_sha256)}</code>",
+        f"Candidatures : {esc(inputs.candidacies_path.name)}, SHA-256 "
+        f"<code>{esc(inputs.candidacies_sha256)}</code>",
+        f"Produit par mitlib {esc(mitlib_version())}.",
+    ]
     footer = (
-        "<footer><p>Grille : "
-        f"{esc(inputs.grid_path.name)}, SHA-256 <code>{esc(inputs.grid_sha256)}</code>"
-        "<br>Candidatures : "
-        f"{esc(inputs.candidacies_path.name)}, SHA-256 "
-        f"<code>{esc(inputs.candidacies_sha256)}</code></p>"
-        f"<ul>{facts}</ul><p>Produit par mitlib {esc(mitlib_version())}. "
-        f"{esc(NO_PERSONAL_DATA)}</p>"
-        "</footer>"
+        f"<footer><p>{esc(NO_PERSONAL_DATA)}</p>"
+        f"{provenance_block(list(inputs.provenance), lines=files)}</footer>"
     )
     return html_page(title, body, css=_CSS, fictional=inputs.fictional, footer=footer)
 

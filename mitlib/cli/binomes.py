@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from mitlib.cli.common import output_folder, write_rejects
-from mitlib.cli.options import _imposer, _par_projet, _quota, _quotas
+from mitlib.cli.options import imposer, par_projet, quota, quotas
 
 __all__ = ["add_parser", "run"]
 
@@ -50,7 +50,7 @@ def add_parser(sub) -> None:
     )
     pairs.add_argument(
         "--par-projet",
-        type=_par_projet,
+        type=par_projet,
         default="3",
         metavar="MIN[:MAX]",
         help="nombre de coachs par projet, 1 ≤ MIN ≤ MAX ≤ 20 (défaut : 3)",
@@ -80,7 +80,7 @@ def add_parser(sub) -> None:
     )
     pairs.add_argument(
         "--imposer",
-        type=_imposer,
+        type=imposer,
         action="append",
         default=[],
         metavar="PROJET:COACH",
@@ -88,7 +88,7 @@ def add_parser(sub) -> None:
     )
     pairs.add_argument(
         "--quota",
-        type=_quota,
+        type=quota,
         action="append",
         default=[],
         metavar="TYPE=N",
@@ -121,7 +121,7 @@ def run(args) -> int:
 
     per_project = parse_per_project(args.par_projet)
     forced = [t if isinstance(t, tuple) else parse_pair(t) for t in args.imposer]
-    quotas = _quotas(args.quota)
+    by_kind = quotas(args.quota)
     inputs = load_pairing_inputs(args.coachs, args.projets, args.affinites)
     inputs.lexicon_files = list(args.lexique)
     if args.marathon is not None and args.marathon.strip() not in inputs.marathons():
@@ -141,7 +141,7 @@ def run(args) -> int:
         forced=forced,
         per_project=per_project,
         mode=args.mode,
-        quotas=quotas,
+        quotas=by_kind,
         coverage=not args.sans_couverture,
     )
     tables = {"coachs": inputs.coachs.path, "projets": inputs.projets.path}

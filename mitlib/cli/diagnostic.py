@@ -21,6 +21,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from mitlib.data.fictional import FICTIONAL_NOTICE
     from mitlib.diagnostic.diagnosis import write_diagnosis
 
     diag = diagnosis(args)
@@ -31,5 +32,5 @@ def run(args) -> int:
     for path in folder.final_paths(written):
         print(f"écrit : {path}")
     if diag.fictional:
-        print("Attention : données d'exemple FICTIVES.")
+        print(f"Attention : {FICTIONAL_NOTICE}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mitlib.cli.options import MAX_SEED, _graine
+from mitlib.cli.options import MAX_SEED, graine
 
 __all__ = ["add_parser", "run"]
 
@@ -16,7 +16,7 @@ def add_parser(sub) -> None:
     sample.add_argument("--sortie", type=Path, help="dossier (défaut : data/exemple)")
     sample.add_argument(
         "--graine",
-        type=_graine,
+        type=graine,
         default=47,
         help=f"graine aléatoire, entier de 0 à {MAX_SEED} (défaut : 47)",
     )

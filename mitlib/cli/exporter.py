@@ -37,6 +37,13 @@ def add_parser(sub) -> None:
         action="store_true",
         help="version publique : retire les données personnelles",
     )
+    export.add_argument(
+        "--pdf",
+        action="store_true",
+        help="écrire aussi en PDF (A4, dossier pdf/) le dossier du comité "
+        "(classement, attribution, robustesse, une page par commune candidate) "
+        "et chaque fiche diagnostic",
+    )
 
 
 def run(args) -> int:
@@ -47,6 +54,7 @@ def run(args) -> int:
         args.sortie,
         public=args.public,
         progress=lambda msg: print(msg, flush=True),
+        pdf=args.pdf,
     )
     print(f"{len(written)} fichiers écrits dans {args.sortie}")
     return 0

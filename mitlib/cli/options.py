@@ -1,8 +1,10 @@
 """The French argparse of ``mit`` and the checks of its option values.
 
-:class:`Parser` prints its usage, help and errors in French. The ``_…``
-functions check one option value while the command line is read (argparse
-then prints the usage and the French message and exits with code 2);
+:class:`Parser` prints its usage, help and errors in French. The functions
+named after an option (:func:`seuil_km`, :func:`graine`, :func:`par_projet`,
+:func:`imposer`, :func:`quota`) check one value while the command line is
+read (argparse then prints the usage and the French message and exits with
+code 2), and :func:`quotas` gathers the ``--quota`` values;
 :func:`tables_options` declares the input options the diagnosis commands
 share. Nothing heavy is imported here: ``mit --help`` stays instantaneous.
 """
@@ -14,7 +16,19 @@ import math
 import sys
 from pathlib import Path
 
-__all__ = ["MAX_QUOTA", "MAX_SEED", "FrenchHelp", "Parser", "tables_options"]
+__all__ = [
+    "MAX_QUOTA",
+    "MAX_SEED",
+    "FrenchHelp",
+    "Parser",
+    "graine",
+    "imposer",
+    "par_projet",
+    "quota",
+    "quotas",
+    "seuil_km",
+    "tables_options",
+]
 
 
 class FrenchHelp(argparse.RawDescriptionHelpFormatter):
@@ -63,7 +77,7 @@ class Parser(argparse.ArgumentParser):
 MAX_SEED = 2**32 - 1
 
 
-def _seuil_km(text: str) -> float:
+def seuil_km(text: str) -> float:
     """``--seuil-km``: a finite number of km, > 0 and at most 200 (``7,5`` too)."""
     from mitlib.diagnostic.indicators import DEFAULT_THRESHOLD_KM, MAX_THRESHOLD_KM
 
@@ -82,7 +96,7 @@ def _seuil_km(text: str) -> float:
     return value
 
 
-def _graine(text: str) -> int:
+def graine(text: str) -> int:
     """``--graine``: a whole number from 0 to 2**32 - 1."""
     accepted = f"entier de 0 à {MAX_SEED} attendu (défaut : 47)"
     try:
@@ -96,7 +110,7 @@ def _graine(text: str) -> int:
     return value
 
 
-def _par_projet(text: str) -> tuple[int, int]:
+def par_projet(text: str) -> tuple[int, int]:
     """``--par-projet``: MIN or MIN:MAX with 1 ≤ MIN ≤ MAX ≤ 20."""
     from mitlib.binomes.inputs import parse_per_project
     from mitlib.core.errors import OptionError
@@ -107,7 +121,7 @@ def _par_projet(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _imposer(text: str) -> tuple[str, str]:
+def imposer(text: str) -> tuple[str, str]:
     """``--imposer``: PROJET:COACH."""
     project, sep, coach = text.rpartition(":")
     if not sep or not project.strip() or not coach.strip():
@@ -122,7 +136,7 @@ def _imposer(text: str) -> tuple[str, str]:
 MAX_QUOTA = 20
 
 
-def _quota(text: str) -> tuple[str, int]:
+def quota(text: str) -> tuple[str, int]:
     """``--quota``: TYPE=N with N a whole number from 1 to 20."""
     kind, sep, number = text.rpartition("=")
     accepted = (
@@ -139,25 +153,25 @@ def _quota(text: str) -> tuple[str, int]:
     return kind.strip(), n
 
 
-def _quotas(items: list[tuple[str, int] | str]) -> dict[str, int]:
-    """``--quota`` values (checked by :func:`_quota`) as a dict; a type given
+def quotas(items: list[tuple[str, int] | str]) -> dict[str, int]:
+    """``--quota`` values (checked by :func:`quota`) as a dict; a type given
     twice with two numbers is refused."""
     from mitlib.core.errors import OptionError
     from mitlib.core.text import fold
 
-    quotas: dict[str, int] = {}
+    out: dict[str, int] = {}
     seen: dict[str, str] = {}
     for item in items:
-        kind, n = _quota(item) if isinstance(item, str) else item
+        kind, n = quota(item) if isinstance(item, str) else item
         key = fold(kind)
-        if key in seen and quotas[seen[key]] != n:
+        if key in seen and out[seen[key]] != n:
             raise OptionError(
                 f"--quota : le type « {kind} » est donné deux fois avec deux "
-                f"nombres différents ({quotas[seen[key]]} et {n}) : gardez-en un."
+                f"nombres différents ({out[seen[key]]} et {n}) : gardez-en un."
             )
         seen.setdefault(key, kind)
-        quotas[seen[key]] = n
-    return quotas
+        out[seen[key]] = n
+    return out
 
 
 def tables_options(parser: argparse.ArgumentParser) -> None:
@@ -180,7 +194,7 @@ def tables_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seuil-km",
-        type=_seuil_km,
+        type=seuil_km,
         default=None,
         metavar="KM",
         help="distance au-delà de laquelle une commune est en zone blanche, "

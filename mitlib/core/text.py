@@ -17,6 +17,10 @@ The stemmer is deliberately light (a handful of suffix rules, no dictionary):
 it conflates plural and feminine forms, which is what matters when comparing
 short descriptions of projects and coaches; it does not try to relate verbs
 to nouns (« financer » and « financement » stay distinct).
+
+Numbers shown to people are written by :func:`format_fr` (and
+:func:`format_percent` for shares): the one French number format of mitlib,
+with :data:`NO_VALUE` (« — ») where a value does not exist.
 """
 
 from __future__ import annotations
@@ -30,16 +34,28 @@ import pandas as pd
 __all__ = [
     "MIN_TOKEN_LENGTH",
     "NO_DATA_LABEL",
+    "NO_VALUE",
+    "NO_VALUE_NOTE",
     "STOP_WORDS",
     "fold",
     "format_fr",
+    "count_fr",
+    "format_percent",
     "slug",
     "stem",
     "token_spans",
     "tokens",
 ]
 
-#: How a missing number is written (maps, sheets, tables).
+#: The mark of a value that does not exist or is not known (tables, sheets,
+#: fiches): an em dash, the way INSEE tables write it. A page that shows it
+#: says what it means in a footnote (:data:`NO_VALUE_NOTE`).
+NO_VALUE = "\u2014"
+#: The footnote that goes with :data:`NO_VALUE`.
+NO_VALUE_NOTE = "\u2014 : valeur sans objet ou non disponible."
+#: Words for a missing value where a lone dash would say nothing and no
+#: footnote fits: a map legend line (« donnée absente (3) ») and the popup of a
+#: commune without a value.
 NO_DATA_LABEL = "donnée absente"
 
 #: Tokens shorter than this (after folding) are dropped by :func:`tokens`.
@@ -248,19 +264,8 @@ def tokens(text: object, *, stemmed: bool = True) -> list[str]:
     """Fold ``text``, drop stop words and short tokens, stem what remains.
 
     Tokens are runs of letters and digits of the folded text; those shorter
-    than :data:`MIN_TOKEN_LENGTH` or in :data:`STOP_WORDS` are dropped.
-
-    Parameters
-    ----------
-    text : object
-        The text to analyse (``None`` and NaN give no token).
-    stemmed : bool, default True
-        Whether to apply :func:`stem` to each token.
-
-    Returns
-    -------
-    list of str
-        The tokens, in text order.
+    than :data:`MIN_TOKEN_LENGTH` or in :data:`STOP_WORDS` are dropped. The
+    arguments are those of :func:`token_spans`; the tokens come in text order.
 
     Examples
     --------
@@ -274,24 +279,74 @@ def tokens(text: object, *, stemmed: bool = True) -> list[str]:
     return [tok for tok, _, _ in token_spans(text, stemmed=stemmed)]
 
 
-def format_fr(x: float | None, decimals: int = 1) -> str:
+def format_fr(x: float | None, decimals: int = 1, *, missing: str = NO_VALUE) -> str:
     r"""Write a number the French way: decimal comma, narrow-space thousands.
 
-    Missing values give « donnée absente ».
+    The one number formatter of mitlib: tables, sheets, fiches, map legends and
+    popups, messages. Thousands are separated by a narrow no-break space
+    (U+202F), decimals by a comma; ``-0`` is never written.
+
+    Parameters
+    ----------
+    x : float or None
+        The number (int, float, numpy scalar or a numeric string).
+    decimals : int
+        Digits after the comma (rounded half to even, as Python does).
+    missing : str
+        Text for a value that does not exist: ``None``, NaN, ``pd.NA`` and
+        infinities (a ratio over zero) give :data:`NO_VALUE` (« — ») unless
+        told otherwise (map popups pass :data:`NO_DATA_LABEL`).
 
     Examples
     --------
     >>> format_fr(1234.5)
     '1\u202f234,5'
     >>> format_fr(115014, decimals=0), format_fr(-0.04), format_fr(None)
-    ('115\u202f014', '0,0', 'donnée absente')
+    ('115\u202f014', '0,0', '\u2014')
+    >>> format_fr(float("inf")), format_fr(None, missing=NO_DATA_LABEL)
+    ('\u2014', 'donnée absente')
     """
     if x is None or pd.isna(x):
-        return NO_DATA_LABEL
+        return missing
     x = float(x)
     if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
+        return missing
     text = f"{x:,.{decimals}f}"
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]  # no "-0,0"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_percent(
+    share: float | None, decimals: int = 0, *, missing: str = NO_VALUE
+) -> str:
+    r"""A share (0.123 for 12.3 %) written as a French percentage.
+
+    The number goes through :func:`format_fr`; a narrow no-break space
+    (U+202F) separates it from ``%``, as French typography wants. Missing
+    values give ``missing`` (:data:`NO_VALUE` by default).
+
+    Examples
+    --------
+    >>> format_percent(0.123), format_percent(0.0456, 1), format_percent(None)
+    ('12\u202f%', '4,6\u202f%', '\u2014')
+    >>> format_percent(12.5, 0)  # 1 250 %: a share, not a percentage, is expected
+    '1\u202f250\u202f%'
+    """
+    if share is None or pd.isna(share) or math.isinf(float(share)):
+        return missing
+    return format_fr(100.0 * float(share), decimals) + "\u202f%"
+
+
+def count_fr(n: int, singular: str, plural: str | None = None) -> str:
+    r"""A count with its noun, French rules: 0 and 1 take the singular.
+
+    Examples
+    --------
+    >>> count_fr(0, "ligne rejetée"), count_fr(1, "valide", "valides")
+    ('0 ligne rejetée', '1 valide')
+    >>> count_fr(1234, "ligne lue", "lignes lues")
+    '1\u202f234 lignes lues'
+    """
+    noun = singular if abs(n) < 2 else (plural or singular + "s")
+    return f"{format_fr(n, 0)} {noun}"

@@ -8,7 +8,8 @@ and index label written by mitlib goes through :func:`neutralize`:
 
 * in CSV files the text gets a leading apostrophe, the way spreadsheet-safe
   exports do (OWASP "CSV injection"): ``'=HYPERLINK(...)`` opens as plain
-  text; :mod:`mitlib.data.io` strips that apostrophe when the file is read back;
+  text; :mod:`mitlib.data.formats` strips that apostrophe when the file is read
+  back;
 * in XLSX files the cell is stored as a string (never as a formula) with
   Excel's "quote prefix" style, so it shows the text unchanged and stays text
   if someone edits it.
@@ -127,6 +128,7 @@ def write_xlsx(
     path: Path | str,
     *,
     index: bool | Mapping[str, bool] = False,
+    number_formats: Mapping[str, str] | None = None,
 ) -> Path:
     """Write an Excel workbook, one sheet per frame, byte-identical run to run.
 
@@ -143,6 +145,10 @@ def write_xlsx(
         The ``.xlsx`` file.
     index : bool or mapping of str to bool
         Write the frames' index (per sheet when a mapping).
+    number_formats : mapping of str to str, optional
+        Excel number format per column name, in every sheet (``"#,##0"``,
+        ``"#,##0.0"``, ``"0.0%"``): Excel shows them with the reader's
+        separators (« 1 234,5 » in French). Values stay full-precision numbers.
 
     Examples
     --------
@@ -161,9 +167,20 @@ def write_xlsx(
             df.to_excel(writer, sheet_name=name[:31], index=with_index)
         for sheet in writer.book.worksheets:
             _neutralize_sheet(sheet)
+            _number_formats(sheet, number_formats or {})
     path = Path(path)
     path.write_bytes(_fixed_dates(buffer.getvalue()))
     return path
+
+
+def _number_formats(sheet, formats: Mapping[str, str]) -> None:
+    for header in next(sheet.iter_rows(max_row=1), ()):
+        fmt = formats.get(header.value) if isinstance(header.value, str) else None
+        if fmt:
+            for (cell,) in sheet.iter_rows(
+                min_row=2, min_col=header.column, max_col=header.column
+            ):
+                cell.number_format = fmt
 
 
 def _neutralize_sheet(sheet) -> None:

@@ -39,7 +39,7 @@ class HistoricalHost:
     epci_siren, code_insee : str
         The EPCI and its host commune.
     theme : str
-        Canonical theme (:data:`mitlib.data.schemas.THEMES`).
+        Canonical theme (:data:`mitlib.data.vocabularies.THEMES`).
     period : str
         Period of the cycle's calendar (``"AAAA-MM"``).
     dates : str

@@ -23,17 +23,17 @@ import pandera.errors
 
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.errors import OutputError
-from mitlib.core.text import slug
+from mitlib.core.text import count_fr, slug
 from mitlib.core.writers import write_csv
 from mitlib.data.cells import parse_column
 from mitlib.data.decoding import TableError
+from mitlib.data.fictional import FICTIONAL_NOTICE, carries_mark, is_fictional
 from mitlib.data.formats import NO_ROWS, read_table
 from mitlib.data.positions import fill_from_geometry, locate
 from mitlib.data.privacy import looks_personal
 from mitlib.data.schemas import get_schema
 from mitlib.data.table_schema import TableSchema
 from mitlib.data.territory import Territory, load_territory
-from mitlib.data.vocabularies import FICTIONAL_MARK
 
 __all__ = ["LoadResult", "example_path", "load_example", "load_table"]
 
@@ -81,7 +81,7 @@ class LoadResult:
     @property
     def fictional(self) -> bool:
         """True when the rows are the bundled fictional sample."""
-        return bool(self.data.attrs.get("fictif", False))
+        return is_fictional(self.data)
 
     def report(self) -> str:
         """French report: counts, each rejected row, each warning."""
@@ -92,8 +92,9 @@ class LoadResult:
         )
         lines = [
             f"Vérification de {self.path.name} (table {self.table})",
-            f"  {self.n_rows} {unit}s lues, {len(self.data)} valides, "
-            f"{len(self.rejects)} rejetées.",
+            f"  {count_fr(self.n_rows, unit + ' lue', unit + 's lues')}, "
+            f"{count_fr(len(self.data), 'valide')}, "
+            f"{count_fr(len(self.rejects), 'rejetée')}.",
         ]
         lines += [f"  Attention : {w}" for w in self.file_warnings]
         for gravity, title in (
@@ -110,7 +111,7 @@ class LoadResult:
                     for p in rows.itertuples()
                 ]
         if self.fictional:
-            lines.append("  Ces données sont FICTIVES (jeu d'exemple mitlib).")
+            lines.append(f"  Attention : {FICTIONAL_NOTICE}")
         return "\n".join(lines)
 
     def write_rejects(
@@ -283,10 +284,7 @@ def load_table(
     data = locate(valid, territory, schema, problem)
     data.insert(0, "ligne", line_of_row[data.index].astype(int).to_numpy())
     data = data.reset_index(drop=True)
-    data.attrs["fictif"] = bool(
-        "source" in data
-        and data["source"].fillna("").str.contains(FICTIONAL_MARK, regex=False).any()
-    )
+    data.attrs["fictif"] = carries_mark(data)
     data.attrs["source"] = str(path)
 
     problems_df = pd.DataFrame(

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mitlib.core.errors import InputError, OutputError, PrivacyError
+from mitlib.core.provenance import file_sha256
 
 __all__ = [
     "INCOMPLETE_NOTICE",
@@ -139,14 +140,6 @@ def inside(root: Path | str, relative: Path | str) -> Path:
             f"du dossier {root}."
         )
     return path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class OutputFolder:
@@ -308,7 +301,7 @@ class OutputFolder:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, target)
             self.published.append(target)
-            entries.append({"fichier": rel.as_posix(), "sha256": _sha256(target)})
+            entries.append({"fichier": rel.as_posix(), "sha256": file_sha256(target)})
         shutil.rmtree(self.staging, ignore_errors=True)
         manifest = {
             "commande": self.command,

@@ -1,7 +1,7 @@
 """A seeded generator of realistic but fictional sample tables.
 
 Every row says it is fictional (``source`` =
-:data:`~mitlib.data.schemas.FICTIONAL_MARK`).
+:data:`~mitlib.data.fictional.FICTIONAL_MARK`).
 Names of organisations are invented descriptions ("Pôle création d'entreprise
 du Villeneuvois"), contacts use reserved domains (``example.org``) and the
 numbers ARCEP keeps for fiction (05 36 49 xx xx). Real public facts (communes,
@@ -22,13 +22,17 @@ import pandas as pd
 import shapely
 
 from mitlib.core.config import EXAMPLE_DIR, SAMPLE_GRID
+from mitlib.data.fictional import FICTIONAL_MARK
 from mitlib.data.schemas import TABLES
 from mitlib.data.territory import LAMBERT93, WGS84, Territory, load_territory
-from mitlib.data.vocabularies import BUILDING_STATE, FICTIONAL_MARK, OWNER_TYPES, THEMES
+from mitlib.data.vocabularies import BUILDING_STATE, OWNER_TYPES, THEMES
 
 __all__ = [
+    "AREA_NAMES",
+    "THEME_LIST",
     "generate_candidacies",
     "generate_sample",
+    "sample_phone",
     "write_candidacy_sample",
     "write_sample",
 ]
@@ -49,8 +53,10 @@ _STREETS = (
     "rue du Pont",
     "allée des Tilleuls",
 )
-_THEME_LIST = list(THEMES)
-_AREA_NAMES = {
+#: The themes, in their order (the samples draw from this list).
+THEME_LIST = list(THEMES)
+#: EPCI SIREN → "du Villeneuvois": the area named in invented organisations.
+AREA_NAMES = {
     "200023307": "du Villeneuvois",
     "200036523": "des Bastides",
     "200068922": "du Confluent",
@@ -236,7 +242,8 @@ def _fr(x: float, decimals: int = 1) -> str:
     return f"{x:.{decimals}f}".replace(".", ",")
 
 
-def _phone(rng: np.random.Generator) -> str:
+def sample_phone(rng: np.random.Generator) -> str:
+    """A phone number of the range ARCEP keeps for fiction (05 36 49 xx xx)."""
     return "05 36 49 " + " ".join(f"{v:02d}" for v in rng.integers(0, 100, 2))
 
 
@@ -279,7 +286,7 @@ def _premises(territory: Territory, rng: np.random.Generator, n: int) -> pd.Data
                 "source": FICTIONAL_MARK,
                 "date_maj": "15/09/2026",
                 "proprio_contact": f"Propriétaire fictif {i + 1} — "
-                f"proprietaire{i + 1}@example.org — {_phone(rng)}",
+                f"proprietaire{i + 1}@example.org — {sample_phone(rng)}",
             }
         )
     return pd.DataFrame(rows)
@@ -300,13 +307,11 @@ def _actors(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
         lat, lon = _points_near_town_hall(territory, codes, rng, radius=300)
         for j, code in enumerate(codes):
             i += 1
-            area = _AREA_NAMES.get(com.at[code, "epci_siren"])
+            area = AREA_NAMES.get(com.at[code, "epci_siren"])
             if area is None or rng.random() < 0.4:
                 area = f"de {com.at[code, 'nom']}"
             name = str(rng.choice(patterns)).format(area=area)
-            themes = rng.choice(
-                _THEME_LIST, size=int(rng.integers(1, 4)), replace=False
-            )
+            themes = rng.choice(THEME_LIST, size=int(rng.integers(1, 4)), replace=False)
             skills = rng.choice(phrases, size=min(3, len(phrases)), replace=False)
             networks = rng.choice(
                 _NETWORKS, size=int(rng.integers(0, 3)), replace=False
@@ -328,7 +333,7 @@ def _actors(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
                     "latitude": _fr(lat[j], 6) if j % 5 else "",
                     "longitude": _fr(lon[j], 6) if j % 5 else "",
                     "contact": f"Contact fictif {i} — contact{i}@example.org — "
-                    f"{_phone(rng)}",
+                    f"{sample_phone(rng)}",
                     "source": FICTIONAL_MARK,
                     "date_maj": "01/10/2026",
                 }
@@ -368,7 +373,7 @@ def _events(territory: Territory, rng: np.random.Generator, n: int) -> pd.DataFr
                 "themes": " | ".join(
                     sorted(
                         rng.choice(
-                            _THEME_LIST, size=int(rng.integers(1, 3)), replace=False
+                            THEME_LIST, size=int(rng.integers(1, 3)), replace=False
                         )
                     )
                 ),
@@ -506,7 +511,7 @@ def generate_candidacies(
     for i, (code, label) in enumerate(order, 1):
         pop = int(com.at[code, "population"])
         host = history.get(code)
-        others = [t for t in _THEME_LIST if host is None or t != host.theme]
+        others = [t for t in THEME_LIST if host is None or t != host.theme]
         ranked = list(rng.permutation(others))
         n_ranked = int(rng.integers(3 if host else 2, 6))
         themes = ([host.theme] if host else []) + ranked
@@ -544,7 +549,7 @@ def generate_candidacies(
                 if code in _ALREADY_HOSTED
                 else "",
                 "contact": f"Secrétariat de mairie (fictif) — candidature.{code}"
-                f"@example.org — {_phone(rng)}",
+                f"@example.org — {sample_phone(rng)}",
                 "source": FICTIONAL_MARK,
             }
         )

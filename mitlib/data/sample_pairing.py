@@ -1,7 +1,7 @@
 """Fictional coaches and projects of the five marathons, seeded.
 
 Like :mod:`mitlib.data.sample`: every row carries
-:data:`~mitlib.data.vocabularies.FICTIONAL_MARK`,
+:data:`~mitlib.data.fictional.FICTIONAL_MARK`,
 names are obviously invented, contacts use ``example.org`` and the 05 36 49
 numbers kept for fiction. The texts (needs, expertise, project ideas) are in
 :mod:`mitlib.data.sample_texts`; this module holds the draw: marathon sizes,
@@ -17,11 +17,11 @@ import pandas as pd
 
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.text import slug
-from mitlib.data.sample import _AREA_NAMES, _THEME_LIST, _phone
+from mitlib.data.fictional import FICTIONAL_MARK
+from mitlib.data.sample import AREA_NAMES, THEME_LIST, sample_phone
 from mitlib.data.sample_texts import EXPERTISE_PHRASES, NEED_PHRASES, PROJECT_IDEAS
 from mitlib.data.schemas import TABLES
 from mitlib.data.territory import Territory, load_territory
-from mitlib.data.vocabularies import FICTIONAL_MARK
 
 __all__ = ["generate_pairing_sample", "write_pairing_sample"]
 
@@ -158,7 +158,7 @@ def generate_pairing_sample(
                     "marathon": marathon,
                     "organisation": "",
                     "contact": (
-                        f"porteur.{slug(ident, '.')}@example.org — {_phone(rng)}"
+                        f"porteur.{slug(ident, '.')}@example.org — {sample_phone(rng)}"
                     ),
                     "source": FICTIONAL_MARK,
                 }
@@ -171,7 +171,7 @@ def generate_pairing_sample(
     previous: list[int] = []
     for number, (marathon, _, n_coaches) in enumerate(_MARATHON_SIZES):
         host = hosts[marathon]
-        area = _AREA_NAMES[host.epci_siren]
+        area = AREA_NAMES[host.epci_siren]
         back = (
             list(rng.choice(previous, size=n_coaches // 4, replace=False))
             if previous
@@ -208,7 +208,7 @@ def generate_pairing_sample(
             phrases = [str(rng.choice(EXPERTISE_PHRASES[d])) for d in domains]
             themes = [host.theme]
             if rng.random() < 0.4:
-                themes.append(str(rng.choice(_THEME_LIST)))
+                themes.append(str(rng.choice(THEME_LIST)))
             n = len(coach_rows) + 1
             coach_rows.append(
                 {
@@ -220,12 +220,12 @@ def generate_pairing_sample(
                     + " ; ".join(phrases)
                     + ".",
                     "domaines": domains,
-                    "themes": sorted(set(themes), key=_THEME_LIST.index),
+                    "themes": sorted(set(themes), key=THEME_LIST.index),
                     "marathons": [marathon],
                     "capacite_max": int(rng.choice([1, 2, 2, 3, 3])),
                     "commune": str(rng.choice(com["nom"].to_numpy())),
                     "conflits": [],
-                    "contact": f"coach.{n:03d}@example.org — {_phone(rng)}",
+                    "contact": f"coach.{n:03d}@example.org — {sample_phone(rng)}",
                     "source": FICTIONAL_MARK,
                 }
             )

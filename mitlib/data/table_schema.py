@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mitlib.core.errors import OptionError
+
 if TYPE_CHECKING:  # pandas and pandera load in ~0.4 s: not for `mit --help`
     import pandas as pd
     import pandera.pandas as pa
@@ -161,7 +163,7 @@ class TableSchema:
         for f in self.fields:
             if f.name == name:
                 return f
-        raise KeyError(f"Colonne inconnue pour la table {self.name} : {name}")
+        raise OptionError(f"Colonne inconnue pour la table {self.name} : {name}")
 
     def pandera_schema(self) -> pa.DataFrameSchema:
         """Constraints checked after parsing, as a pandera schema.

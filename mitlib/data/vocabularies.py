@@ -1,4 +1,4 @@
-"""The controlled vocabularies of the tables, and the fictional-data mark.
+"""The controlled vocabularies of the tables.
 
 Each vocabulary maps a canonical French value to the aliases a user may
 type (accents and case are ignored when reading, :mod:`mitlib.data.cells`):
@@ -17,7 +17,6 @@ __all__ = [
     "COACH_TYPES",
     "DOMAINS",
     "EVENT_TYPES",
-    "FICTIONAL_MARK",
     "LABELS",
     "MATURITY",
     "OWNER_TYPES",
@@ -172,7 +171,3 @@ MATURITY: dict[str, tuple[str, ...]] = {
     "reprise": ("reprise d'entreprise",),
     "développement": ("developpement",),
 }
-
-#: Text put in the ``source`` column of every sample row, detected by loaders
-#: and maps to label outputs as fictional.
-FICTIONAL_MARK = "DONNÉES FICTIVES (exemple mitlib)"

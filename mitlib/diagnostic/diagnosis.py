@@ -18,6 +18,7 @@ import pandas as pd
 from mitlib.core.errors import OptionError
 from mitlib.core.provenance import file_sha256, reproducible_geopackage, territory_facts
 from mitlib.core.writers import write_csv, write_xlsx
+from mitlib.data.fictional import FICTIONAL_COLUMN, FICTIONAL_NOTICE, is_fictional
 from mitlib.data.io import LoadResult, example_path, load_table
 from mitlib.data.schemas import get_schema
 from mitlib.data.territory import Territory
@@ -28,6 +29,7 @@ from mitlib.diagnostic.indicators import (
     coverage_matrix,
 )
 from mitlib.diagnostic.indicators import indicator_labels as _labels
+from mitlib.diagnostic.metadata import INDICATORS, excel_format
 
 __all__ = [
     "DIAGNOSIS_TABLES",
@@ -43,8 +45,6 @@ __all__ = [
 
 #: The user tables the diagnosis reads.
 DIAGNOSIS_TABLES = ("locaux", "acteurs", "evenements")
-
-FICTIONAL_NOTICE = "DONNÉES FICTIVES : jeu d'exemple mitlib, aucune donnée réelle."
 
 
 def load_inputs(
@@ -69,7 +69,7 @@ def provenance(territory: Territory, inputs: dict[str, LoadResult]) -> pd.DataFr
                 f"{len(res.data)} / {len(res.rejects)}",
             )
         )
-    if any(res.fictional for res in inputs.values()):
+    if is_fictional(*inputs.values()):
         rows.append(("avertissement", FICTIONAL_NOTICE))
     return pd.DataFrame(rows, columns=["element", "valeur"])
 
@@ -100,7 +100,7 @@ class Diagnosis:
     @property
     def fictional(self) -> bool:
         """True when any input is the fictional sample."""
-        return any(res.fictional for res in self.inputs.values())
+        return is_fictional(*self.inputs.values())
 
     def table(self, name: str) -> gpd.GeoDataFrame:
         """Valid rows of an input table."""
@@ -142,36 +142,34 @@ def run_diagnosis(
 
 
 def commune_profile(
-    diag: Diagnosis, commune: str, *, decimals: int | None = None
+    diag: Diagnosis, commune: str, *, decimals: int | None = None, keys: bool = False
 ) -> pd.DataFrame:
     """The "fiche commune": each indicator for the commune, its EPCI and the territory.
 
     ``commune`` is an INSEE code or a name (any spelling the loaders accept).
-    Rows are labelled in French; counts of the EPCI and territory are totals,
-    ratios are recomputed, distances are population-weighted means. With
-    ``decimals``, numbers are rounded for display.
+    Rows are labelled in French (or by column name with ``keys``); counts of
+    the EPCI and territory are totals, ratios are recomputed, distances are
+    population-weighted means. With ``decimals``, numbers are rounded. The
+    last row says whether the commune is a zone blanche, and how many communes
+    of its EPCI and of the territory are. For a table to read see
+    :func:`mitlib.diagnostic.display.commune_profile_table`.
     """
     code = diag.territory.resolve_commune(commune)
     row = diag.communes.set_index("code_insee").loc[code]
     epci = diag.epci.loc[row["epci_siren"]]
     total = diag.total.iloc[0]
-    labels = _labels()
     lines = []
-    for col, label in labels.items():
+    for col, label in _labels().items():
         if col not in row.index or col == "zone_blanche":
             continue
-        other = (
-            "distance_acteur_km_moyenne_ponderee"
-            if col == "distance_acteur_km"
-            else col
-        )
+        other = _AGGREGATE.get(col, col)
         values = [row[col], epci.get(other), total.get(other)]
         if decimals is not None:
             values = [round(float(v), decimals) for v in values]
-        lines.append((label, *values))
+        lines.append((col if keys else label, *values))
     lines.append(
         (
-            f"Zone blanche (> {diag.threshold_km:g} km)",
+            "zone_blanche" if keys else f"Zone blanche (> {diag.threshold_km:g} km)",
             "oui" if row["zone_blanche"] else "non",
             f"{int(epci['zones_blanches_nb'])} commune(s)",
             f"{int(total['zones_blanches_nb'])} commune(s)",
@@ -181,23 +179,28 @@ def commune_profile(
     return pd.DataFrame(lines, columns=columns).set_index("indicateur")
 
 
-#: Rows of :func:`comparison_table`, with their French labels.
-_COMPARED = {
-    "nb_communes": "Communes",
-    "population": "Population municipale",
-    "superficie_km2": "Superficie (km²)",
-    "densite_hab_km2": "Densité (hab./km²)",
-    "locaux_nb": "Locaux vacants",
-    "locaux_pour_1000_hab": "Locaux vacants pour 1 000 habitants",
-    "locaux_disponibles_marathon": "Locaux disponibles pour un marathon",
-    "acteurs_nb": "Acteurs",
-    "acteurs_soutien_nb": "Acteurs de soutien",
-    "evenements_nb": "Événements locaux",
-    "distance_acteur_km_moyenne_ponderee": "Distance moyenne à un acteur de soutien "
-    "(km, pondérée par la population)",
-    "zones_blanches_nb": "Communes en zone blanche",
-    "zones_blanches_part_population": "Part de la population en zone blanche",
-}
+#: The aggregate that stands for a commune indicator at EPCI and territory level.
+_AGGREGATE = {"distance_acteur_km": "distance_acteur_km_moyenne_ponderee"}
+
+
+#: Rows of :func:`comparison_table` (labels: :mod:`mitlib.diagnostic.metadata`).
+COMPARED = (
+    "nb_communes",
+    "population",
+    "superficie_km2",
+    "densite_hab_km2",
+    "locaux_nb",
+    "locaux_pour_1000_hab",
+    "locaux_disponibles_marathon",
+    "acteurs_nb",
+    "acteurs_soutien_nb",
+    "evenements_nb",
+    "distance_acteur_km_moyenne_ponderee",
+    "zones_blanches_nb",
+    "zones_blanches_part_population",
+)
+#: The rows of :data:`COMPARED` that exist for a département (public facts).
+TERRITORY_FACTS = ("nb_communes", "population", "superficie_km2", "densite_hab_km2")
 
 
 def comparison_table(
@@ -206,13 +209,16 @@ def comparison_table(
     epci: str | None = None,
     departement: Territory | None = None,
     decimals: int | None = None,
+    keys: bool = False,
 ) -> pd.DataFrame:
     """Key figures of one EPCI (or the whole territory) beside the territory and
     the département.
 
     Only public reference figures (communes, population, area, density) exist
     for the département: the users' tables cover the territory only, so the
-    other rows are empty there.
+    other rows are empty there. Rows are labelled in French (the indicator's
+    header), or by column name with ``keys``; values are numbers, for a
+    table to read see :func:`mitlib.diagnostic.display.key_figures_table`.
     """
     columns = {}
     if epci is not None:
@@ -235,11 +241,13 @@ def comparison_table(
             }
         )
     table = pd.DataFrame(
-        {name: values.reindex(list(_COMPARED)) for name, values in columns.items()}
+        {name: values.reindex(list(COMPARED)) for name, values in columns.items()}
     ).astype(float)
     if decimals is not None:
         table = table.round(decimals)
-    table.index = [_COMPARED[k] for k in table.index]
+    if keys:
+        return table
+    table.index = [INDICATORS[k].header for k in table.index]
     table.index.name = "indicateur"
     return table
 
@@ -249,7 +257,8 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
 
     Files: ``indicateurs_communes.csv``, ``indicateurs_epci.csv``,
     ``indicateurs_territoire.csv``, ``couverture_epci_themes.csv``,
-    ``diagnostic.xlsx`` (those tables, the column labels and the provenance),
+    ``diagnostic.xlsx`` (those tables, the column labels and the provenance;
+    each indicator column with its French number format),
     ``diagnostic.gpkg`` (communes with indicators, EPCI, and the input points
     without personal data), ``provenance.csv``.
     """
@@ -261,7 +270,7 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
         [(k, v) for k, v in _labels().items()], columns=["colonne", "libelle"]
     )
     if diag.fictional:
-        communes.insert(0, "avertissement", "DONNÉES FICTIVES")
+        communes.insert(0, "avertissement", FICTIONAL_COLUMN)
     files = {
         "indicateurs_communes.csv": (communes, False),
         "indicateurs_epci.csv": (diag.epci, True),
@@ -282,7 +291,12 @@ def write_diagnosis(diag: Diagnosis, directory: Path | str) -> list[Path]:
         "provenance": prov,
     }
     with_index = {"epci": True, "territoire": True, "couverture_themes": True}
-    written.append(write_xlsx(sheets, out / "diagnostic.xlsx", index=with_index))
+    formats = {k: f for k in INDICATORS if (f := excel_format(k))}
+    written.append(
+        write_xlsx(
+            sheets, out / "diagnostic.xlsx", index=with_index, number_formats=formats
+        )
+    )
     reproducible_geopackage()
     gpkg = out / "diagnostic.gpkg"
     gpkg.unlink(missing_ok=True)

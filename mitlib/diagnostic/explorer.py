@@ -15,6 +15,7 @@ from IPython.display import display
 
 from mitlib.data.vocabularies import ACTOR_CATEGORIES, THEMES
 from mitlib.diagnostic.diagnosis import Diagnosis, commune_profile
+from mitlib.diagnostic.display import commune_profile_table
 from mitlib.diagnostic.indicators import commune_indicators, indicator_labels
 from mitlib.diagnostic.maps import diagnosis_map
 
@@ -46,7 +47,9 @@ class DiagnosisExplorer:
     map_ : folium.Map
         The map for the current choices.
     fiche_ : pandas.DataFrame
-        The fiche of the chosen commune.
+        The fiche of the chosen commune (numbers).
+    fiche_table_ : mitlib.render.tables.FrenchTable
+        The same fiche as shown: French figures, units, footnotes.
     indicators_ : geopandas.GeoDataFrame
         Indicators recomputed with the current threshold and actor filters.
     """
@@ -135,6 +138,7 @@ class DiagnosisExplorer:
 
     def _on_commune(self, _change=None) -> None:
         self.fiche_ = commune_profile(self.diag, self.commune.value)
+        self.fiche_table_ = commune_profile_table(self.diag, self.commune.value)
         if self._shown:
             self._show_fiche()
 
@@ -146,7 +150,7 @@ class DiagnosisExplorer:
     def _show_fiche(self) -> None:
         self.fiche_output.clear_output(wait=True)
         with self.fiche_output:
-            display(self.fiche_)
+            display(self.fiche_table_)
 
     def update(self) -> None:
         """Recompute indicators and map for the current widget values."""

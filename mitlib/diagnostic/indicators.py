@@ -23,8 +23,10 @@ from scipy.spatial import cKDTree
 
 from mitlib.core.errors import OptionError
 from mitlib.core.text import slug
+from mitlib.data.fictional import is_fictional
 from mitlib.data.territory import LAMBERT93, Territory
 from mitlib.data.vocabularies import ACTOR_CATEGORIES, SUPPORT_CATEGORIES, THEMES
+from mitlib.diagnostic.metadata import INDICATORS
 
 __all__ = [
     "DEFAULT_THRESHOLD_KM",
@@ -75,33 +77,15 @@ def check_threshold_km(value: object, name: str = "threshold_km") -> float:
     return float(value)
 
 
-# Perimeters (schemas.PERIMETERS) wider than an EPCI: such an actor covers every EPCI.
+# Perimeters (mitlib.data.vocabularies.PERIMETERS) wider than an EPCI: such an
+# actor covers every EPCI.
 _WIDE_PERIMETERS = {"Pays", "département", "région"}
 
 
 def indicator_labels() -> dict[str, str]:
-    """French labels of every indicator column (legends, tables, widgets)."""
-    labels = {
-        "population": "Population municipale",
-        "superficie_km2": "Superficie (km²)",
-        "densite_hab_km2": "Densité (hab./km²)",
-        "locaux_nb": "Locaux vacants",
-        "locaux_surface_m2": "Surface des locaux vacants (m²)",
-        "locaux_pour_1000_hab": "Locaux vacants pour 1 000 habitants",
-        "locaux_disponibles_marathon": "Locaux disponibles pour un marathon",
-        "acteurs_nb": "Acteurs (toutes catégories)",
-        "acteurs_soutien_nb": (
-            "Acteurs de soutien (accompagnement, financement, tiers-lieux)"
-        ),
-        "evenements_nb": "Événements locaux",
-        "distance_acteur_km": "Distance à l'acteur de soutien le plus proche (km)",
-        "zone_blanche": "Zone blanche",
-    }
-    for cat in ACTOR_CATEGORIES:
-        labels[f"acteurs_cat_{slug(cat)}"] = f"Acteurs : {cat}"
-    for theme in THEMES:
-        labels[f"acteurs_theme_{slug(theme)}"] = f"Acteurs du thème « {theme} »"
-    return labels
+    """French labels with unit of every indicator column (legends, tables,
+    widgets), from :data:`mitlib.diagnostic.metadata.INDICATORS`."""
+    return {key: meta.header for key, meta in INDICATORS.items()}
 
 
 def count_by_commune(
@@ -241,9 +225,7 @@ def commune_indicators(
     out["zone_blanche"] = ~(out["distance_acteur_km"] <= threshold_km)
     gdf = gpd.GeoDataFrame(out, geometry=com.geometry, crs=com.crs)
     gdf.attrs["seuil_zone_blanche_km"] = threshold_km
-    gdf.attrs["fictif"] = any(
-        t.attrs.get("fictif", False) for t in (locaux, acteurs, evenements)
-    )
+    gdf.attrs["fictif"] = is_fictional(locaux, acteurs, evenements)
     return gdf
 
 

@@ -16,8 +16,8 @@ Maps are made to be shared, so:
 * every piece of user text is HTML-escaped (:func:`html.escape`) in Python
   before it enters a popup, a tooltip, a legend, a layer name or the commune
   search list;
-* a banner « Données d'exemple fictives » marks maps built from the bundled
-  sample (``attrs["fictif"]``) or with ``fictional=True``.
+* a banner marks maps built from the bundled sample
+  (:func:`~mitlib.data.fictional.is_fictional`) or with ``fictional=True``.
 """
 
 from __future__ import annotations
@@ -27,33 +27,28 @@ from collections.abc import Mapping, Sequence
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium.plugins import MarkerCluster
 
+from mitlib.core.errors import OptionError
+from mitlib.data.fictional import is_fictional
 from mitlib.data.schemas import get_schema
 from mitlib.data.territory import Territory
 from mitlib.data.vocabularies import ACTOR_CATEGORIES
 from mitlib.diagnostic.indicators import indicator_labels
-from mitlib.render.geojson import (
-    bounds_lonlat,
-    esc_text,
-    format_cell,
-    lonlat,
-    point_features,
-)
+from mitlib.diagnostic.metadata import indicator
+from mitlib.render.geojson import esc_text, format_cell, lonlat, point_features
 from mitlib.render.maps import (
     DEFAULT_ATTRIBUTION,
-    FeatureLayer,
     add_epci_layer,
     add_layer_control,
+    add_point_layer,
     add_search_control,
     choropleth_map,
     circle_style,
     finish_map,
-    is_fictional,
+    fitted_map,
     start_map,
     swatch,
 )
-from mitlib.render.offline import element_ids, new_map
 from mitlib.render.palettes import CATEGORY_COLORS
 
 __all__ = [
@@ -180,13 +175,8 @@ def add_premises_layer(
         f"{swatch(_PREMISES_COLORS[1], 'disponibles pour un marathon')} "
         f"{swatch(_PREMISES_COLORS[0], 'autres')}"
     )
-    with element_ids(m):
-        cluster = MarkerCluster(name=layer_name, max_cluster_radius=40)
-        styles = [circle_style(c) for c in _PREMISES_COLORS]
-        FeatureLayer(
-            features, name=None, labels=labels, styles=styles, control=False
-        ).add_to(cluster)
-        cluster.add_to(m)
+    styles = [circle_style(c) for c in _PREMISES_COLORS]
+    add_point_layer(m, layer_name, features, labels, styles, cluster=True)
     return finish_map(m, fictional or is_fictional(locaux))
 
 
@@ -211,7 +201,7 @@ def add_actors_layer(
         stay tied to categories whatever is shown
         (:data:`~mitlib.render.palettes.CATEGORY_COLORS`).
     fictional : bool
-        Show the fictional-data banner (also when ``acteurs.attrs["fictif"]``).
+        Show the fictional-data banner (also when ``acteurs`` is the sample).
     """
     data = get_schema("acteurs").public_frame(acteurs)
     known = list(ACTOR_CATEGORIES)
@@ -221,7 +211,7 @@ def add_actors_layer(
         categories = [c for c in everything if c in present]
     unknown = [c for c in categories if c not in everything]
     if unknown:
-        raise ValueError(
+        raise OptionError(
             f"Catégorie(s) inconnue(s) : {', '.join(unknown)}. "
             f"Catégories possibles : {', '.join(everything)}"
         )
@@ -234,16 +224,11 @@ def add_actors_layer(
         return {"t": esc_text(format_cell(r.get("nom"))), "v": _values(r, fields)}
 
     m = start_map(m, *lonlat(data))
-    with element_ids(m):
-        for category in categories:
-            features = point_features(data[data["categorie"] == category], properties)
-            title = f"Acteurs : {category} ({len(features)})"
-            group = folium.FeatureGroup(name=swatch(colors[category], title))
-            styles = [circle_style(colors[category])]
-            FeatureLayer(
-                features, name=None, labels=labels, styles=styles, control=False
-            ).add_to(group)
-            group.add_to(m)
+    for category in categories:
+        features = point_features(data[data["categorie"] == category], properties)
+        title = f"Acteurs : {category} ({len(features)})"
+        styles = [circle_style(colors[category])]
+        add_point_layer(m, swatch(colors[category], title), features, labels, styles)
     return finish_map(m, fictional or is_fictional(acteurs))
 
 
@@ -266,17 +251,8 @@ def add_events_layer(
 
     features = point_features(data, properties)
     m = start_map(m, *lonlat(data))
-    with element_ids(m):
-        title = f"{name} ({len(features)})"
-        group = folium.FeatureGroup(name=swatch(_EVENT_COLOR, title))
-        FeatureLayer(
-            features,
-            name=None,
-            labels=labels,
-            styles=[circle_style(_EVENT_COLOR)],
-            control=False,
-        ).add_to(group)
-        group.add_to(m)
+    title = swatch(_EVENT_COLOR, f"{name} ({len(features)})")
+    add_point_layer(m, title, features, labels, [circle_style(_EVENT_COLOR)])
     return finish_map(m, fictional or is_fictional(evenements))
 
 
@@ -289,7 +265,7 @@ def _commune_values(
         return base
     if column not in indicators.columns:
         columns = ", ".join(map(str, indicators.columns))
-        raise KeyError(f"Indicateur « {column} » absent. Colonnes : {columns}")
+        raise OptionError(f"Indicateur « {column} » absent. Colonnes : {columns}")
     if "code_insee" in indicators.columns:
         values = base["code_insee"].map(indicators.set_index("code_insee")[column])
     elif indicators.index.name == "code_insee":
@@ -299,6 +275,12 @@ def _commune_values(
     out = base[["code_insee", "nom", "epci_siren", "epci_nom", "geometry"]].copy()
     out[column] = values.to_numpy()
     return out
+
+
+def _decimals(column: str) -> int | None:
+    """Decimals of an indicator's legend and popups, from its metadata."""
+    meta = indicator(column)
+    return None if meta is None or meta.kind in {"share", "flag"} else meta.decimals
 
 
 def diagnosis_map(
@@ -338,7 +320,8 @@ def diagnosis_map(
         Loaded tables (:func:`mitlib.data.io.load_table`).
     column, scheme, k, bins, colors, decimals
         The indicator mapped and its classes
-        (:func:`~mitlib.render.maps.choropleth_map`).
+        (:func:`~mitlib.render.maps.choropleth_map`); ``decimals`` defaults
+        to the indicator's (:mod:`mitlib.diagnostic.metadata`).
     label : str, optional
         French title of the legend and layer (default: the indicator's label
         from :func:`mitlib.diagnostic.indicators.indicator_labels`, else
@@ -346,8 +329,8 @@ def diagnosis_map(
     categories : sequence of str, optional
         Actor categories shown (:func:`add_actors_layer`).
     fictional : bool
-        Show the fictional-data banner (also shown when an input has
-        ``attrs["fictif"]``).
+        Show the fictional-data banner (also shown when an input is the
+        sample: :func:`~mitlib.data.fictional.is_fictional`).
     tiles : str or folium.TileLayer, optional
         Background tiles (need network access); none by default.
 
@@ -364,9 +347,8 @@ def diagnosis_map(
     attribution = DEFAULT_ATTRIBUTION
     if meta.get("sources_primaires") and meta.get("licence"):
         attribution = f"{meta['sources_primaires']} — {meta['licence']}"
-    lon, lat = bounds_lonlat(territory.communes)
-    m = new_map(
-        bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
+    m = fitted_map(
+        territory.communes,
         tiles=tiles,
         title=f"Diagnostic — {territory.name}",
         attribution=attribution,
@@ -380,7 +362,7 @@ def diagnosis_map(
         bins=bins,
         label=label or indicator_labels().get(column, column),
         colors=colors,
-        decimals=decimals,
+        decimals=_decimals(column) if decimals is None else decimals,
         m=m,
         fictional=fictional,
     )

@@ -316,8 +316,9 @@ def _user_error_names() -> set[str]:
 def _cell_error(error, notebook: str) -> Exception:
     """A picklable exception for a cell that raised.
 
-    A user's mistake met inside the notebook (a :class:`MitError`, e.g. a
-    grid key out of range) becomes an :class:`InputError` with its French
+    A user's mistake met inside the notebook (a
+    :class:`~mitlib.core.errors.MitError`, e.g. a grid key out of range) becomes
+    an :class:`~mitlib.core.errors.InputError` with its French
     message; anything else is a bug: a ``RuntimeError`` carrying the
     kernel's traceback, shown by ``mit`` with how to report it.
     """

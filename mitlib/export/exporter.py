@@ -21,15 +21,11 @@ from pathlib import Path
 
 from mitlib.core.errors import ExecutionError
 from mitlib.core.text import format_fr
+from mitlib.data.fictional import is_fictional
 from mitlib.data.outputs import OutputFolder, inside, safe_name, safe_names
 from mitlib.export.execution import execute_notebook
-from mitlib.export.index import write_index
-from mitlib.export.inputs import (
-    INPUT_TABLES,
-    find_inputs,
-    input_provenance,
-    is_fictional,
-)
+from mitlib.export.index import portal_facts, write_index
+from mitlib.export.inputs import INPUT_TABLES, find_inputs, input_provenance
 from mitlib.export.notebook_page import (
     PageInfo,
     normalize_notebook,
@@ -37,7 +33,7 @@ from mitlib.export.notebook_page import (
     render_page,
 )
 
-__all__ = ["Job", "export_all"]
+__all__ = ["Job", "export_all", "export_jobs", "job_parameters"]
 
 
 @dataclass
@@ -63,7 +59,9 @@ def _marathons(inputs: Mapping[str, Path]) -> list[str]:
     return load_pairing_inputs(inputs["coachs"], inputs["projets"]).marathons()
 
 
-def _jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
+def export_jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
+    """Every page of a complete export, in order: diagnosis, candidacies, the
+    territory's sheet then one per EPCI, one pairing page per marathon."""
     diag_inputs = ("locaux", "acteurs", "evenements")
     jobs = [
         Job(
@@ -131,7 +129,9 @@ def _jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
 _TAKES_PUBLIC = ("03_binomes.ipynb",)
 
 
-def _parameters(job: Job, inputs: Mapping[str, Path], public: bool) -> dict:
+def job_parameters(job: Job, inputs: Mapping[str, Path], public: bool) -> dict:
+    """The papermill parameters of ``job``: its input files, its own
+    parameters, ``statique`` and, for a public export, ``public``."""
     params = {t: str(inputs[t]) for t in job.needs if t in inputs}
     params.update(job.parameters)
     params["statique"] = True
@@ -148,6 +148,7 @@ def export_all(
     progress=None,
     workers: int = 2,
     pages: Collection[str] | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Execute every notebook on the inputs and write the HTML exports and index.
 
@@ -167,6 +168,9 @@ def export_all(
         Only these pages (paths in the export, e.g. ``"fiches/fiche_pays.html"``),
         for a quick partial export; the tables, the map and the index are
         always written. Default: every page.
+    pdf : bool
+        Also print the comité dossier and the fiches to PDF (``pdf/``,
+        :mod:`mitlib.export.pdf`).
 
     Raises
     ------
@@ -178,14 +182,18 @@ def export_all(
     """
     from mitlib.data.privacy import personal_values
 
+    if pdf:  # before the notebooks run: a missing engine is said at once
+        from mitlib.export.pdf import require_engine
+
+        require_engine()
     inputs = find_inputs(directory)
-    fictional = directory is None or is_fictional(inputs)
+    fictional = directory is None or is_fictional(*inputs.values())
     personal = personal_values(inputs) if public else []
     with OutputFolder(
         output, public=public, personal=personal, command="mit exporter"
     ) as folder:
         staged = _export_into(
-            folder.staging, inputs, fictional, public, progress, workers, pages
+            folder.staging, inputs, fictional, public, progress, workers, pages, pdf
         )
     if progress is not None and public:
         progress(
@@ -204,6 +212,7 @@ def _export_into(
     progress,
     workers: int,
     pages: Collection[str] | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """The whole export written into ``out`` (the staging folder)."""
     from mitlib.data.territory import load_territory
@@ -214,7 +223,7 @@ def _export_into(
 
     territory = load_territory()
     provenance = input_provenance(territory, inputs)
-    jobs = _jobs(territory, inputs)
+    jobs = export_jobs(territory, inputs)
     if pages is not None:
         jobs = [job for job in jobs if job.output in set(pages)]
     skipped: list[tuple[Job, list[str]]] = []
@@ -230,7 +239,7 @@ def _export_into(
     runs = [
         (
             job,
-            _parameters(job, inputs, public),
+            job_parameters(job, inputs, public),
             PageInfo(
                 job.title,
                 input_provenance(
@@ -284,7 +293,14 @@ def _export_into(
     written += _write_rejects(territory, inputs, out / "rejets", say)
     written += _write_tables(territory, inputs, out, say)
     written += _write_pairing(inputs, out / "binomes", public, say)
-    written.append(write_index(out, written, skipped, provenance, fictional, public))
+    if pdf:
+        from mitlib.export.pdf import write_pdfs
+
+        written += write_pdfs(out, say)
+    facts = portal_facts(territory, inputs, jobs, public=public)
+    written.append(
+        write_index(out, written, skipped, provenance, fictional, public, facts)
+    )
     say("Index : index.html")
     return written
 

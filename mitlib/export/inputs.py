@@ -1,5 +1,5 @@
-"""The input files of an export: found in a data folder, traced, and
-recognised when they are the bundled fictional sample."""
+"""The input files of an export: found in a data folder and traced (whether
+they are the bundled sample: :func:`mitlib.data.fictional.is_fictional`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mitlib.core.errors import InputError
 
-__all__ = ["INPUT_TABLES", "find_inputs", "input_provenance", "is_fictional"]
+__all__ = ["INPUT_TABLES", "find_inputs", "input_provenance"]
 
 #: Input tables looked for in a data folder, by file stem.
 INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "projets")
@@ -62,26 +62,3 @@ def input_provenance(territory, inputs: Mapping[str, Path]) -> list[tuple[str, s
     for name, path in sorted(inputs.items()):
         rows.append((f"{name} ({path.name}) : sha256", file_sha256(path)))
     return rows
-
-
-def is_fictional(inputs: Mapping[str, Path]) -> bool:
-    """True when an input table is the bundled fictional sample (any format)."""
-    import pandas as pd
-
-    from mitlib.data.decoding import TableError
-    from mitlib.data.formats import read_raw
-    from mitlib.data.vocabularies import FICTIONAL_MARK
-
-    for table, path in inputs.items():
-        if table == "grille":
-            continue
-        try:
-            raw, _ = read_raw(path)
-        except TableError:
-            continue  # reported when the table is loaded
-        marked = raw.get("source", pd.Series(dtype=str)).str.contains(
-            FICTIONAL_MARK, regex=False
-        )
-        if marked.any():
-            return True
-    return False

@@ -10,6 +10,16 @@ version, territory vintage, SHA-256 of every input file) and its notices:
 fictional sample, internal document (personal data kept) or public one
 (personal data removed). A comité version hides the code and keeps maps and
 tables.
+
+Cells say where they belong with a tag (cell metadata ``tags``):
+
+* ``interactif``: text about live widgets (sliders, buttons), which need a
+  kernel: left out of every exported page, since no exported page has one;
+* ``technique``: material for whoever runs the notebook (version, parameters,
+  commands to type, file hashes): left out of the comité pages, kept in the
+  full notebooks export.
+
+The ``parameters`` cell (papermill) is never shown on a comité page.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.export.execution import execute_notebook
 from mitlib.render.page import (
     INTERNAL_NOTICE,
@@ -33,16 +44,19 @@ from mitlib.render.page import (
 )
 
 __all__ = [
-    "FICTIONAL_NOTICE",
     "PageInfo",
     "export_notebook",
     "normalize_notebook",
     "notebook_body",
+    "page_cells",
     "render_page",
 ]
 
-#: Notice on pages built from the bundled sample.
-FICTIONAL_NOTICE = "Données d'exemple FICTIVES"
+#: Tag of cells about live widgets: dropped from every exported page.
+INTERACTIVE_TAG = "interactif"
+#: Tag of cells for whoever runs the notebook: dropped from comité pages.
+TECHNICAL_TAG = "technique"
+_PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -105,9 +119,43 @@ def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def page_cells(nb: nbformat.NotebookNode, *, committee: bool) -> nbformat.NotebookNode:
+    """The cells a page shows: no ``interactif`` cell (no exported page has a
+    kernel) and, on a comité page (``committee``), no ``technique`` cell nor
+    the parameters cell.
+
+    Examples
+    --------
+    >>> cells = [nbformat.v4.new_markdown_cell(t) for t in "abc"]
+    >>> cells[1].metadata["tags"] = ["technique"]
+    >>> cells[2].metadata["tags"] = ["interactif"]
+    >>> nb = nbformat.v4.new_notebook(cells=cells)
+    >>> [c.source for c in page_cells(nb, committee=True).cells]
+    ['a']
+    >>> [c.source for c in page_cells(nb, committee=False).cells]
+    ['a', 'b']
+    """
+    hidden = {INTERACTIVE_TAG}
+    if committee:
+        hidden |= {TECHNICAL_TAG, *_PARAMETER_TAGS}
+    nb = nbformat.from_dict(nb)
+    nb.cells = [
+        cell
+        for cell in nb.cells
+        if not hidden.intersection(cell.get("metadata", {}).get("tags", []))
+    ]
+    return nb
+
+
 def notebook_body(nb: nbformat.NotebookNode, *, show_code: bool) -> str:
-    """The notebook as HTML body content (nbconvert ``basic`` template)."""
+    """The notebook as HTML body content (nbconvert ``basic`` template).
+
+    Without the code (``show_code`` false) it is the comité version: the
+    cells tagged ``technique`` are left out too (:func:`page_cells`).
+    """
     from nbconvert import HTMLExporter
+
+    nb = page_cells(nb, committee=not show_code)
 
     exporter = HTMLExporter(
         template_name="basic",
@@ -135,7 +183,8 @@ def render_page(body: str, info: PageInfo) -> str:
     Examples
     --------
     >>> page = render_page("<p>x</p>", PageInfo("Essai <b>", fictional=True))
-    >>> "Essai &lt;b&gt;" in page, "FICTIVES" in page, "http" in page
+    >>> escaped = html.escape(FICTIONAL_NOTICE)
+    >>> "Essai &lt;b&gt;" in page, escaped in page, "://" in page
     (True, True, False)
     """
     notices = [PUBLIC_NOTICE if info.public else INTERNAL_NOTICE]

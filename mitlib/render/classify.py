@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import json
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 
 import mapclassify
 import numpy as np
 import pandas as pd
 
+from mitlib.core.errors import InputError, OptionError
 from mitlib.core.text import NO_DATA_LABEL, format_fr
 from mitlib.render.geojson import esc_text
 from mitlib.render.palettes import NO_DATA_COLOR
@@ -51,11 +53,11 @@ def _scheme_key(scheme: str) -> str:
     if key in SCHEMES:
         return key
     if key in _RANDOM_SCHEMES:
-        raise ValueError(
+        raise OptionError(
             f"Méthode « {scheme} » refusée : elle tire un échantillon au hasard et "
             "la carte changerait d'une exécution à l'autre. Utilisez fisherjenks."
         )
-    raise ValueError(
+    raise OptionError(
         f"Méthode de classification inconnue : « {scheme} ». "
         f"Méthodes possibles : {', '.join(SCHEMES)}"
     )
@@ -92,18 +94,23 @@ def classify_values(
     >>> classify_values([1, 2], scheme="maxp")
     Traceback (most recent call last):
     ...
-    ValueError: Méthode « maxp » refusée : elle tire un échantillon au hasard et la carte changerait d'une exécution à l'autre. Utilisez fisherjenks.
+    mitlib.core.errors.OptionError: Méthode « maxp » refusée : elle tire un échantillon au hasard et la carte changerait d'une exécution à l'autre. Utilisez fisherjenks.
     """  # noqa: E501
     key = _scheme_key(scheme)
     y = np.asarray(list(values), dtype=float)
     y = y[~np.isnan(y)]
     if y.size == 0:
-        raise ValueError("Aucune valeur à classer : la colonne est vide.")
+        raise InputError("Aucune valeur à classer : la colonne est vide.")
     if key == "userdefined":
         if bins is None:
-            raise ValueError("La méthode userdefined demande des seuils : bins=[…].")
+            raise OptionError("La méthode userdefined demande des seuils : bins=[…].")
         return mapclassify.classify(y, "userdefined", bins=list(bins))
-    return mapclassify.classify(y, SCHEMES[key][0], k=k)
+    with warnings.catch_warnings():
+        # Fewer distinct values than classes: mapclassify lowers k and says so
+        # on stderr, which would print a file path on the pages; the legend
+        # already gives the number of classes drawn.
+        warnings.filterwarnings("ignore", "Not enough unique values", UserWarning)
+        return mapclassify.classify(y, SCHEMES[key][0], k=k)
 
 
 def auto_decimals(values: pd.Series) -> int:
@@ -153,6 +160,8 @@ def legend_html(
         first, last = format_fr(low, decimals), format_fr(high, decimals)
         if math.isinf(low):
             span = f"jusqu'à {last}"
+        elif math.isinf(high):  # format_fr writes no infinity
+            span = f"plus de {first}"
         else:
             span = last if first == last else f"de {first} à {last}"
         box = f'<i style="background:{color}"></i>'

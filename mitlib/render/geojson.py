@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from mitlib.core.errors import InputError
 from mitlib.core.text import format_fr
 from mitlib.data.territory import WGS84
 
@@ -121,7 +122,7 @@ def lonlat(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         lon = pd.to_numeric(df["longitude"], errors="coerce").to_numpy(float)
         lat = pd.to_numeric(df["latitude"], errors="coerce").to_numpy(float)
         return lon, lat
-    raise ValueError("Table sans géométrie ni colonnes latitude/longitude.")
+    raise InputError("Table sans géométrie ni colonnes latitude/longitude.")
 
 
 def bounds_lonlat(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -9,8 +9,9 @@ next.
 
 This module holds what any map needs: a choropleth of a commune value in
 classes with its French legend (:func:`choropleth_map`), the EPCI borders, a
-commune search box, the layer switcher (kept after the layers), the banner
-« Données d'exemple fictives » and the CSS/JavaScript of ``assets/`` inlined
+commune search box, the layer switcher (kept after the layers), the banner of
+the fictional sample (the short :data:`~mitlib.data.fictional.FICTIONAL_COLUMN`:
+a sentence would hide the top of the map) and the CSS/JavaScript of ``assets/`` inlined
 once per page. The domain maps (:mod:`mitlib.diagnostic.maps`,
 :mod:`mitlib.candidatures.map`) assemble them with their own layers.
 
@@ -33,10 +34,13 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.map import Layer
+from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from mitlib.core.config import ASSETS_DIR
-from mitlib.core.text import fold, format_fr
+from mitlib.core.errors import InputError, OptionError
+from mitlib.core.text import NO_DATA_LABEL, fold, format_fr
+from mitlib.data.fictional import FICTIONAL_COLUMN, is_fictional
 from mitlib.render.classify import auto_decimals, classify_values, legend_html
 from mitlib.render.geojson import (
     COORD_DECIMALS,
@@ -57,11 +61,12 @@ __all__ = [
     "add_epci_layer",
     "add_fictional_banner",
     "add_layer_control",
+    "add_point_layer",
     "add_search_control",
     "choropleth_map",
     "circle_style",
     "finish_map",
-    "is_fictional",
+    "fitted_map",
     "start_map",
     "swatch",
 ]
@@ -166,13 +171,14 @@ class _Legend(MacroElement):
 class _Banner(MacroElement):
     _template = Template(
         "{% macro html(this, kwargs) %}"
-        '<div class="mitlib-bandeau" role="note">Données d\'exemple fictives</div>'
+        '<div class="mitlib-bandeau" role="note">{{ this.text }}</div>'
         "{% endmacro %}"
     )
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "Banner"
+        self.text = html.escape(FICTIONAL_COLUMN)
 
 
 class _CommuneSearch(MacroElement):
@@ -202,11 +208,6 @@ class _CommuneSearch(MacroElement):
 # ---------------------------------------------------------------------------
 
 
-def is_fictional(*tables: object) -> bool:
-    """Whether any table is flagged as the bundled sample (``attrs["fictif"]``)."""
-    return any(bool(getattr(t, "attrs", {}).get("fictif", False)) for t in tables)
-
-
 def start_map(m: folium.Map | None, lon: np.ndarray, lat: np.ndarray) -> folium.Map:
     """The map to add to (a new one fitted to the points if ``m`` is None).
 
@@ -215,7 +216,7 @@ def start_map(m: folium.Map | None, lon: np.ndarray, lat: np.ndarray) -> folium.
     if m is None:
         ok = np.isfinite(lon) & np.isfinite(lat)
         if not ok.any():
-            raise ValueError("Rien à cartographier : aucune position connue.")
+            raise InputError("Rien à cartographier : aucune position connue.")
         box = [[lat[ok].min(), lon[ok].min()], [lat[ok].max(), lon[ok].max()]]
         m = new_map(bounds=box, attribution=DEFAULT_ATTRIBUTION)
     ensure_offline(m)  # also for plain folium maps: m.get_root().render() is offline
@@ -223,6 +224,46 @@ def start_map(m: folium.Map | None, lon: np.ndarray, lat: np.ndarray) -> folium.
         if "mitlib_helpers" not in m._children:
             m.add_child(_Helpers(), name="mitlib_helpers")
     return m
+
+
+def fitted_map(
+    gdf: gpd.GeoDataFrame,
+    *,
+    tiles: str | folium.TileLayer | None = None,
+    title: str | None = None,
+    attribution: str = DEFAULT_ATTRIBUTION,
+) -> folium.Map:
+    """A new offline map (:func:`~mitlib.render.offline.new_map`) fitted to the
+    extent of ``gdf``."""
+    lon, lat = bounds_lonlat(gdf)
+    return new_map(
+        bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
+        tiles=tiles,
+        title=title,
+        attribution=attribution,
+    )
+
+
+def add_point_layer(
+    m: folium.Map,
+    name: str,
+    features: list[dict],
+    labels: list[str],
+    styles: list[dict],
+    *,
+    cluster: bool = False,
+) -> None:
+    """Add points as one entry of the layer switcher, labelled ``name`` (HTML,
+    already escaped): a feature group, or with ``cluster`` a marker cluster."""
+    with element_ids(m):
+        if cluster:
+            group = MarkerCluster(name=name, max_cluster_radius=40)
+        else:
+            group = folium.FeatureGroup(name=name)
+        FeatureLayer(
+            features, name=None, labels=labels, styles=styles, control=False
+        ).add_to(group)
+        group.add_to(m)
 
 
 def finish_map(m: folium.Map, fictional: bool) -> folium.Map:
@@ -240,7 +281,7 @@ def finish_map(m: folium.Map, fictional: bool) -> folium.Map:
 
 
 def add_fictional_banner(m: folium.Map) -> folium.Map:
-    """Add the « Données d'exemple fictives » banner (once per map)."""
+    """Add the banner of the fictional sample (once per map)."""
     with element_ids(m):
         if "mitlib_banner" not in m._children:
             m.add_child(_Banner(), name="mitlib_banner")
@@ -293,8 +334,8 @@ def choropleth_map(
         Map to add to (the legend of a previous choropleth is replaced); by
         default a new offline map, with ``tiles`` if given.
     fictional : bool
-        Show the fictional-data banner (also shown when
-        ``communes.attrs["fictif"]`` is true).
+        Show the fictional-data banner (also shown when ``communes`` is
+        the sample: :func:`~mitlib.data.fictional.is_fictional`).
     tiles : str or folium.TileLayer, optional
         Background tiles of a new map (need network access); none by default.
 
@@ -305,11 +346,11 @@ def choropleth_map(
     >>> communes = load_territory().communes
     >>> m = choropleth_map(communes, "population", label="Population")
     >>> page = render_html(m)
-    >>> "Population" in page, "Données d'exemple fictives" in page
+    >>> "Population" in page, FICTIONAL_COLUMN in page
     (True, False)
     """
     if column not in communes.columns:
-        raise KeyError(
+        raise OptionError(
             f"Colonne « {column} » absente. Colonnes : {', '.join(communes.columns)}"
         )
     gdf = to_wgs84(communes)
@@ -328,7 +369,7 @@ def choropleth_map(
     features = []
     for i, geometry in enumerate(rounded_geometries(gdf.geometry)):
         if geometry is not None:
-            text = format_fr(values.iat[i], decimals)
+            text = format_fr(values.iat[i], decimals, missing=NO_DATA_LABEL)
             features.append(
                 feature(
                     geometry,
@@ -342,12 +383,7 @@ def choropleth_map(
     base = {"color": "#777777", "weight": 0.6, "fillOpacity": 0.8}
     styles = [{**base, "fillColor": c} for c in [*palette, NO_DATA_COLOR]]
     if m is None:
-        lon, lat = bounds_lonlat(gdf)
-        m = new_map(
-            bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
-            tiles=tiles,
-            attribution=DEFAULT_ATTRIBUTION,
-        )
+        m = fitted_map(gdf, tiles=tiles)
     m = start_map(m, *bounds_lonlat(gdf))
     legend = legend_html(classifier, values, palette, label, scheme, decimals)
     with element_ids(m):

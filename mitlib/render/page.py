@@ -2,10 +2,11 @@
 
 Every standalone page that mitlib writes by hand (the score sheets of the
 candidacies, :mod:`mitlib.candidatures.sheets`; the pairing sheets,
-:mod:`mitlib.binomes.pairing`; the pages of the export,
-:mod:`mitlib.export.exporter`) is built by :func:`html_page`. The sheets are
-printed for the comité and the organisers; each adds its own rules to
-:data:`SHEET_CSS`. Map pages are folium's (:mod:`mitlib.render.offline`).
+:mod:`mitlib.binomes.sheets`; the pages and the index of the export,
+:mod:`mitlib.export.notebook_page` and :mod:`mitlib.export.index`) is built
+by :func:`html_page`. The sheets are printed for the comité and the
+organisers; each adds its own rules to :data:`SHEET_CSS`. Map pages are
+folium's (:mod:`mitlib.render.offline`).
 """
 
 from __future__ import annotations
@@ -13,23 +14,23 @@ from __future__ import annotations
 import html
 import math
 
+from mitlib.data.fictional import FICTIONAL_NOTICE
+
 __all__ = [
-    "FICTIONAL_BANNER",
     "INTERNAL_NOTICE",
+    "PRINT_CSS",
     "PUBLIC_NOTICE",
     "SHEET_CSS",
     "VIEWPORT_META",
     "esc",
     "html_page",
+    "provenance_block",
 ]
 
 #: Notice on every page of an internal export (personal data kept).
 INTERNAL_NOTICE = "Document interne – données personnelles"
 #: Notice on every page of a public export.
 PUBLIC_NOTICE = "Version publique : les données personnelles ont été retirées"
-
-#: Banner of pages built from the bundled sample.
-FICTIONAL_BANNER = "DONNÉES FICTIVES — jeu d'exemple mitlib, aucune donnée réelle."
 
 #: Page, headings, banner, tables and print rules common to every sheet.
 SHEET_CSS = """
@@ -46,13 +47,24 @@ th { background: #eee; text-align: left; }
 td.nombre { text-align: right; white-space: nowrap; }
 footer { color: #555; font-size: 9pt; border-top: 1px solid #999;
          margin-top: 2em; padding-top: 0.5em; word-break: break-all; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  .fictif { background: none; color: #000; border: 2px solid #000; }
-  section, table, tr { page-break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
 """
+
+
+def _print_css() -> str:
+    """The print block of ``assets/page.css`` (between its two markers)."""
+    from importlib import resources
+
+    text = resources.files("mitlib").joinpath("assets/page.css").read_text("utf-8")
+    start = text.index("/* == impression A4 : début")
+    end = text.index("/* == impression A4 : fin == */")
+    return text[start : end + len("/* == impression A4 : fin == */")] + "\n"
+
+
+#: The A4 print rules of every page (``@page`` margins, running title, banner
+#: and page number; page breaks; no widget on paper): the block of
+#: ``mitlib/assets/page.css``, which the export's pages carry whole.
+PRINT_CSS = _print_css()
+SHEET_CSS += PRINT_CSS
 
 #: Head line of pages read on screens of any width (the export's pages).
 VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -69,6 +81,34 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value), quote=True)
+
+
+def provenance_block(
+    facts: list[tuple[str, str]] | tuple = (),
+    *,
+    lines: list[str] | tuple = (),
+    summary: str = "Provenance (fichiers, versions, empreintes)",
+) -> str:
+    """The folded provenance of a page: out of the reading, one click away.
+
+    ``facts`` are (label, value) pairs, ``lines`` already-escaped HTML
+    paragraphs. Digests and versions live here, never in the body.
+
+    Examples
+    --------
+    >>> block = provenance_block([("grille : sha256", "ab<c")])
+    >>> block.startswith('<details class="mitlib-provenance">')
+    True
+    >>> "<li>grille : sha256 : <code>ab&lt;c</code></li>" in block
+    True
+    """
+    items = "".join(f"<li>{esc(k)} : <code>{esc(v)}</code></li>" for k, v in facts)
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    listed = f"<ul>{items}</ul>" if items else ""
+    return (
+        f'<details class="mitlib-provenance"><summary>{esc(summary)}</summary>'
+        f"{body}{listed}</details>"
+    )
 
 
 def html_page(
@@ -110,7 +150,7 @@ def html_page(
         (add newlines around it to have them in the page).
     fictional : bool
         Start the body with the banner ``<div class="fictif">`` of
-        :data:`FICTIONAL_BANNER`, followed by a newline.
+        :data:`~mitlib.data.fictional.FICTIONAL_NOTICE`, followed by a newline.
     notice : str, optional
         Then a ``<p class="avis">`` with this text (escaped) and a newline.
     footer : str
@@ -138,10 +178,10 @@ def html_page(
     </body>
     </html>
     <BLANKLINE>
-    >>> "DONNÉES FICTIVES" in html_page("Essai", "", fictional=True)
+    >>> esc(FICTIONAL_NOTICE) in html_page("Essai", "", fictional=True)
     True
     """
-    banner = f'<div class="fictif">{esc(FICTIONAL_BANNER)}</div>\n' if fictional else ""
+    banner = f'<div class="fictif">{esc(FICTIONAL_NOTICE)}</div>\n' if fictional else ""
     avis = f'<p class="avis">{esc(notice)}</p>\n' if notice else ""
     end = f"\n{footer}" if footer else ""
     return (

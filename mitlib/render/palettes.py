@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mitlib.core.errors import OptionError
+
 __all__ = ["CATEGORY_COLORS", "NO_DATA_COLOR", "YLORRD", "spread_palette"]
 
 #: ColorBrewer YlOrRd (sequential), by number of classes.
@@ -49,13 +51,13 @@ def spread_palette(n: int, colors: Sequence[str] | None) -> list[str]:
     """
     if colors is None:
         if n > max(YLORRD):
-            raise ValueError(
+            raise OptionError(
                 f"{n} classes : la palette par défaut en a au plus {max(YLORRD)}. "
                 "Réduisez k ou donnez vos couleurs (colors=[…])."
             )
         colors = YLORRD.get(n, YLORRD[min(YLORRD)])
     colors = list(colors)
     if len(colors) < n:
-        raise ValueError(f"{n} classes mais seulement {len(colors)} couleurs.")
+        raise OptionError(f"{n} classes mais seulement {len(colors)} couleurs.")
     picks = np.linspace(0, len(colors) - 1, n).round().astype(int)
     return [colors[i] for i in picks]
