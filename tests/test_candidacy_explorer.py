@@ -141,3 +141,58 @@ def test_comite_tables_read_like_a_publication():
         for word in ("NaN", "nan", "None", "inf", "epci_siren", "poids_min"):
             assert word not in text.split(), word
         assert "0." not in text  # no English decimal point
+
+
+def _with_bad_cell(tmp_path, name: str, row: int, column: str):
+    """A copy of a sample table with one cell that cannot be read."""
+    import csv
+    import io
+
+    from mitlib.core.config import EXAMPLE_DIR
+
+    text = (EXAMPLE_DIR / name).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows[row][rows[0].index(column)] = "beaucoup"
+    path = tmp_path / name
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    return path
+
+
+def test_inputs_view_counts_the_files_read(tmp_path):
+    from mitlib.candidatures.display import candidacy_inputs_view
+    from mitlib.candidatures.inputs import load_candidacies
+    from mitlib.candidatures.proposal import analyse
+    from mitlib.data.fictional import FICTIONAL_NOTICE
+    from mitlib.render.tables import REJECTS_NOTE
+
+    view = candidacy_inputs_view(sample_analysis())
+    assert view.caption == "Fichiers lus et vérifiés — Pays de la Vallée du Lot"
+    assert [c.label for c in view.columns][2:] == [
+        "Lignes lues",
+        "Lignes retenues",
+        "Lignes rejetées",
+    ]
+    assert view.cells[0] == [
+        "Candidatures des communes",
+        "candidatures.csv",
+        "17",
+        "17",
+        "0",
+    ]
+    assert [row[0] for row in view.cells[1:]] == [
+        "Locaux vacants",
+        "Acteurs de l'accompagnement",
+        "Événements locaux",
+    ]
+    assert view.cells[1][2:] == ["320", "320", "0"]
+    assert view.footnotes == [
+        "Grille de notation appliquée : grille.yaml (8 critères).",
+        FICTIONAL_NOTICE,
+    ]
+    assert "<pre>" not in view.to_html()
+
+    bad = _with_bad_cell(tmp_path, "candidatures.csv", 2, "locaux_nb")
+    rejected = candidacy_inputs_view(analyse(load_candidacies(bad), robustness=False))
+    assert rejected.cells[0][2:] == ["17", "16", "1"]
+    assert rejected.footnotes[0] == REJECTS_NOTE

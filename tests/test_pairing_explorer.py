@@ -200,7 +200,7 @@ def test_notebook_static_public_shows_no_personal_data(inputs):
             for kind, value in output.get("data", {}).items():
                 texts += [kind, str(value)]
     text = "\n".join(texts)
-    assert "Marathon M3 : 15 projets, 30 coachs disponibles" in text
+    assert "Marathon M3\n- 15 projets et 30 coachs disponibles." in text
     assert "équitable" in text and "M3-P15" in text and "domaines communs" in text
     assert "application/vnd.jupyter.widget-view+json" not in text
     assert "@example.org" not in text and "05 36 49" not in text
@@ -249,3 +249,39 @@ def test_pairing_tables_read_like_a_publication(m1):
     summary = lock_summary(mp, ("M1-P01", "K-020"), mode="total")
     assert summary.sentences[0].startswith("Affinité totale : 11,22 avant")
     assert "Ajouté : M1-P01 ↔ K-020." in summary.sentences
+
+
+def test_inputs_view_and_marathon_summary(inputs, m1, tmp_path):
+    import csv
+    import io
+
+    from mitlib.binomes.display import marathon_summary, pairing_inputs_view
+    from mitlib.data.fictional import FICTIONAL_NOTICE
+    from mitlib.render.tables import REJECTS_NOTE
+
+    view = pairing_inputs_view(inputs)
+    assert view.caption == "Fichiers lus et vérifiés — coachs et projets"
+    assert view.cells == [
+        ["Coachs des marathons", "coachs.csv", "115", "115", "0"],
+        ["Projets des porteurs", "projets.csv", "64", "64", "0"],
+    ]
+    assert view.footnotes == [
+        "Marathons de la table des projets : M1, M2, M3, M4, M5.",
+        FICTIONAL_NOTICE,
+    ]
+    summary = marathon_summary(m1)
+    assert summary.title == "Marathon M1"
+    assert summary.sentences[0] == "8 projets et 24 coachs disponibles."
+    assert summary.sentences[1].startswith("48 places : ")
+    assert summary.sentences[2].startswith("5 binômes exclus d'office")
+
+    text = (EXAMPLE_DIR / "coachs.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows[3][rows[0].index("capacite_max")] = "beaucoup"
+    path = tmp_path / "coachs.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    rejected = pairing_inputs_view(load_pairing_inputs(path))
+    assert rejected.cells[0][2:] == ["115", "114", "1"]
+    assert rejected.footnotes[0] == REJECTS_NOTE
+    assert "ligne 4, colonne capacite_max" in load_pairing_inputs(path).coachs.report()

@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mitlib.binomes.inputs import PairingInputs
 from mitlib.binomes.pairing import MarathonData, MarathonPairing, solve_marathon
-from mitlib.core.text import format_fr
+from mitlib.core.text import count_fr, format_fr
+from mitlib.data.schemas import get_schema
 from mitlib.render.summary import Summary
-from mitlib.render.tables import Column, FrenchTable
+from mitlib.render.tables import (
+    Column,
+    FrenchTable,
+    checked_files_table,
+    file_counts,
+)
 
 __all__ = [
     "closest_view",
@@ -25,7 +32,9 @@ __all__ = [
     "exclusions_view",
     "loads_view",
     "lock_summary",
+    "marathon_summary",
     "modes_view",
+    "pairing_inputs_view",
     "pairs_view",
 ]
 
@@ -46,6 +55,51 @@ def _project(data: MarathonData, pid: str) -> str:
 
 def _coach(data: MarathonData, cid: str, public: bool) -> str:
     return cid if public else f"{cid} — {data.coaches.at[cid, 'nom']}"
+
+
+def pairing_inputs_view(inputs: PairingInputs) -> FrenchTable:
+    """The files read and checked: coaches, projects and the typed affinities
+    when given (rows read, kept, rejected), the marathons found and the
+    warnings in notes (:func:`~mitlib.render.tables.checked_files_table`).
+
+    Each rejected row, with its reason, is in ``inputs.coachs.report()``,
+    ``inputs.projets.report()`` and in the export's rejects.
+    """
+    files = [
+        file_counts(get_schema("coachs").title, inputs.coachs),
+        file_counts(get_schema("projets").title, inputs.projets),
+    ]
+    if inputs.affinity_table is not None:
+        n = len(inputs.affinity_table)
+        files.append(("Affinités saisies", inputs.affinity_path.name, n, n, 0))
+    marathons = ", ".join(inputs.marathons()) or "aucun"
+    notes = [f"Marathons de la table des projets : {marathons}."]
+    notes += [f"Attention : {w}" for w in inputs.warnings]
+    return checked_files_table(
+        files,
+        caption="Fichiers lus et vérifiés — coachs et projets",
+        notes=notes,
+        fictional=inputs.fictional,
+    )
+
+
+def marathon_summary(data: MarathonData) -> Summary:
+    """One marathon before pairing: projects, available coaches, places (sum
+    of the coaches' capacities) and pairs excluded, then its warnings."""
+    projects = count_fr(len(data.projects), "projet")
+    coaches = count_fr(len(data.coaches), "coach disponible", "coachs disponibles")
+    places = count_fr(int(data.capacity.sum()), "place")
+    excluded = count_fr(len(data.forbidden), "binôme exclu", "binômes exclus")
+    sentences = [
+        f"{projects} et {coaches}.",
+        f"{places} : le total des projets que chaque coach peut suivre (sa capacité).",
+        f"{excluded} d'office (conflit d'intérêts déclaré, même organisation).",
+    ]
+    return Summary(
+        f"Marathon {data.marathon}",
+        sentences,
+        notes=[f"Attention : {w}" for w in data.warnings],
+    )
 
 
 def exclusions_view(data: MarathonData) -> FrenchTable:

@@ -29,15 +29,22 @@ from mitlib.candidatures.outputs import (
 from mitlib.candidatures.proposal import CandidacyAnalysis
 from mitlib.candidatures.sensitivity import explain_gap
 from mitlib.candidatures.sheets import rule_text
-from mitlib.core.text import format_fr, format_percent
+from mitlib.core.text import count_fr, format_fr, format_percent
+from mitlib.data.schemas import get_schema
 from mitlib.render.summary import Summary
-from mitlib.render.tables import Column, FrenchTable
+from mitlib.render.tables import (
+    Column,
+    FrenchTable,
+    checked_files_table,
+    file_counts,
+)
 
 __all__ = [
     "MINUTES",
     "PAGE_ROWS",
     "alternatives_view",
     "attribution_view",
+    "candidacy_inputs_view",
     "epci_short",
     "gap_detail_view",
     "gaps_view",
@@ -121,6 +128,32 @@ def _source(analysis: CandidacyAnalysis) -> str:
     name = analysis.inputs.candidacies_path.name
     grid = analysis.inputs.grid_path.name
     return f"dossiers de candidature ({name}), grille ({grid}) ; calculs mitlib"
+
+
+def candidacy_inputs_view(analysis: CandidacyAnalysis) -> FrenchTable:
+    """The files read and checked: the candidacies, then the diagnosis tables
+    the ``diagnostic.`` criteria come from (rows read, kept, rejected), the
+    grid and the warnings in notes
+    (:func:`~mitlib.render.tables.checked_files_table`).
+
+    Each rejected row, with its reason, is in
+    ``analysis.inputs.candidacies.report()`` and in the export's rejects.
+    """
+    inputs = analysis.inputs
+    files = [file_counts(get_schema("candidatures").title, inputs.candidacies)]
+    files += [
+        file_counts(get_schema(name).title, res)
+        for name, res in inputs.diagnosis.inputs.items()
+    ]
+    criteria = count_fr(len(inputs.grid.criteria), "critère")
+    notes = [f"Grille de notation appliquée : {inputs.grid_path.name} ({criteria})."]
+    notes += [f"Attention : {w}" for w in analysis.warnings]
+    return checked_files_table(
+        files,
+        caption=f"Fichiers lus et vérifiés — {inputs.territory.name}",
+        notes=notes,
+        fictional=inputs.fictional,
+    )
 
 
 def grid_view(analysis: CandidacyAnalysis) -> FrenchTable:

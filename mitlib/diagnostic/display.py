@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mitlib.core.text import NO_VALUE, fold, format_fr
-from mitlib.data.fictional import FICTIONAL_COLUMN, FICTIONAL_NOTICE
+from mitlib.data.fictional import FICTIONAL_COLUMN
 from mitlib.data.schemas import get_schema
 from mitlib.data.territory import Territory
 from mitlib.data.vocabularies import THEMES
@@ -27,7 +27,12 @@ from mitlib.diagnostic.diagnosis import (
 )
 from mitlib.diagnostic.metadata import INDICATORS, SOURCES
 from mitlib.render.charts import Chart, indicator_comparison
-from mitlib.render.tables import Column, FrenchTable
+from mitlib.render.tables import (
+    Column,
+    FrenchTable,
+    checked_files_table,
+    file_counts,
+)
 
 __all__ = [
     "CHART_INDICATORS",
@@ -301,39 +306,14 @@ def white_zones_table(diag: Diagnosis) -> FrenchTable:
 
 
 def inputs_table(diag: Diagnosis) -> FrenchTable:
-    """The tables the diagnosis read: file, rows read, kept and rejected.
+    """The tables the diagnosis read: file, rows read, kept and rejected
+    (:func:`~mitlib.render.tables.checked_files_table`).
 
     The rejected rows and their reasons are in each input's
     :meth:`~mitlib.data.io.LoadResult.report` and in the export's rejects.
     """
-    rows = [
-        {
-            "table": get_schema(name).title,
-            "fichier": res.path.name,
-            "lues": res.n_rows,
-            "valides": len(res.data),
-            "rejetees": len(res.rejects),
-        }
-        for name, res in diag.inputs.items()
-    ]
-    columns = [
-        Column("table", "Table"),
-        Column("fichier", "Fichier"),
-        Column("lues", "Lignes lues", "number"),
-        Column("valides", "Lignes retenues", "number"),
-        Column("rejetees", "Lignes rejetées", "number"),
-    ]
-    notes = []
-    if any(r["rejetees"] for r in rows):
-        notes.append(
-            "Chaque ligne rejetée est listée avec son motif dans le rapport de "
-            "vérification (dossier des rejets de l'export)."
-        )
-    if diag.fictional:
-        notes.append(FICTIONAL_NOTICE)
-    return FrenchTable(
-        pd.DataFrame(rows, columns=[c.key for c in columns]),
-        columns,
+    return checked_files_table(
+        [file_counts(get_schema(name).title, res) for name, res in diag.inputs.items()],
         caption=f"Tables lues et vérifiées — {diag.territory.name}",
-        notes=notes,
+        fictional=diag.fictional,
     )

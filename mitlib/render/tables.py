@@ -36,17 +36,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from mitlib.core.text import NO_VALUE, NO_VALUE_NOTE, format_fr, format_percent
+from mitlib.data.fictional import FICTIONAL_NOTICE
+
+if TYPE_CHECKING:
+    from mitlib.data.io import LoadResult
 
 __all__ = [
     "KINDS",
     "LONG_TABLE_ROWS",
+    "REJECTS_NOTE",
     "Column",
     "FrenchTable",
+    "checked_files_table",
+    "file_counts",
     "table_css",
 ]
 
@@ -57,6 +65,12 @@ KINDS = ("text", "number", "percent", "flag")
 
 #: Tables longer than this scroll inside a box under a header that stays visible.
 LONG_TABLE_ROWS = 25
+
+#: Note under :func:`checked_files_table` when a file had rejected rows.
+REJECTS_NOTE = (
+    "Chaque ligne rejetée est listée avec son motif dans le rapport de "
+    "vérification (dossier des rejets de l'export)."
+)
 
 _ALIGN_CLASS = {"left": "", "right": "nombre", "center": "centre"}
 _CSS_BLOCK = re.compile(
@@ -313,3 +327,57 @@ class FrenchTable:
     def to_frame(self) -> pd.DataFrame:
         """The cells as written (French text), under the human labels."""
         return pd.DataFrame(self.cells, columns=[c.label for c in self.columns])
+
+
+def file_counts(title: str, result: LoadResult) -> tuple[str, str, int, int, int]:
+    """One row of :func:`checked_files_table` from what
+    :func:`~mitlib.data.io.load_table` read."""
+    return (
+        title,
+        result.path.name,
+        result.n_rows,
+        len(result.data),
+        len(result.rejects),
+    )
+
+
+def checked_files_table(
+    files: Sequence[tuple[str, str, int, int, int]],
+    *,
+    caption: str,
+    notes: Sequence[str] = (),
+    fictional: bool = False,
+) -> FrenchTable:
+    """The input files a notebook read and checked, one row per file.
+
+    Parameters
+    ----------
+    files : sequence of tuple
+        ``(table title, file name, rows read, rows kept, rows rejected)``.
+    caption : str
+    notes : sequence of str
+        Further footnotes (warnings, what else was read), after
+        :data:`REJECTS_NOTE` (shown when a row was rejected).
+    fictional : bool
+        Add :data:`~mitlib.data.fictional.FICTIONAL_NOTICE` last.
+
+    Examples
+    --------
+    >>> t = checked_files_table([("Coachs", "c.csv", 1200, 1199, 1)], caption="Lu")
+    >>> t.cells, t.footnotes == [REJECTS_NOTE]
+    ([['Coachs', 'c.csv', '1\u202f200', '1\u202f199', '1']], True)
+    """
+    keys = ("table", "fichier", "lues", "valides", "rejetees")
+    frame = pd.DataFrame([dict(zip(keys, f, strict=True)) for f in files], columns=keys)
+    columns = [
+        Column("table", "Table"),
+        Column("fichier", "Fichier"),
+        Column("lues", "Lignes lues", "number"),
+        Column("valides", "Lignes retenues", "number"),
+        Column("rejetees", "Lignes rejetées", "number"),
+    ]
+    lines = [REJECTS_NOTE] if any(f[4] for f in files) else []
+    lines += list(notes)
+    if fictional:
+        lines.append(FICTIONAL_NOTICE)
+    return FrenchTable(frame, columns, caption=caption, notes=lines)
