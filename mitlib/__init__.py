@@ -101,6 +101,10 @@ _PUBLIC: dict[str, str] = {
     "loads_view": "mitlib.binomes.display",
     "coverage_view": "mitlib.binomes.display",
     "lock_summary": "mitlib.binomes.display",
+    # marathon plan
+    "load_event": "mitlib.planning.event",
+    "parse_windows": "mitlib.planning.event",
+    "assign_premises": "mitlib.planning.premises",
 }
 
 __all__ = ["__version__", *sorted(_PUBLIC)]

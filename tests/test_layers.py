@@ -24,8 +24,9 @@ RANKS: dict[str, int] = {
     "diagnostic": 4,
     "candidatures": 5,
     "binomes": 5,
-    "export": 6,
-    "cli": 7,
+    "planning": 6,
+    "export": 7,
+    "cli": 8,
 }
 
 

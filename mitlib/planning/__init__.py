@@ -1,0 +1,1 @@
+"""Le plan du marathon : équipes dans les locaux vacants, visites des coachs, jury."""
