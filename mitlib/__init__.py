@@ -105,6 +105,7 @@ _PUBLIC: dict[str, str] = {
     "load_event": "mitlib.planning.event",
     "parse_windows": "mitlib.planning.event",
     "assign_premises": "mitlib.planning.premises",
+    "schedule_visits": "mitlib.planning.visits",
 }
 
 __all__ = ["__version__", *sorted(_PUBLIC)]

@@ -46,16 +46,17 @@ def dossier(exported, tmp_path_factory):
     return [pdf.write_dossier(exported, target)]
 
 
-def _small_export(exported: Path, out: Path) -> Path:
-    """What the PDFs read, with two score sheets only: quick to print."""
+def _small_export(exported: Path, out: Path, *, sheets: int = 2) -> Path:
+    """What the PDFs read, with a few score sheets only: quick to print."""
     import shutil
 
-    sheets = pdf.dossier_sheets(exported / pdf.SHEETS_DIR)[:2]
+    kept = pdf.dossier_sheets(exported / pdf.SHEETS_DIR)[:sheets]
+    fiche = exported / "fiches" / "fiche_pays.html"
     for path in [
         exported / pdf.COMMITTEE_PAGE,
         exported / pdf.SHEETS_DIR / "index.html",
-        *sheets,
-        exported / "fiches" / "fiche_pays.html",
+        *kept,
+        *([fiche] if fiche.is_file() else []),
     ]:
         target = out / path.relative_to(exported)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +152,9 @@ def test_public_dossier_is_public(exported_public, tmp_path):
     from mitlib.data.privacy import personal_values
     from mitlib.export.inputs import find_inputs
 
-    target = pdf.write_dossier(exported_public, tmp_path / "dossier.pdf")
+    # the comité page and five sheets: the summary parts and sheets of every kind
+    small = _small_export(exported_public, tmp_path / "export", sheets=5)
+    target = pdf.write_dossier(small, tmp_path / "dossier.pdf")
     pages = _pages(target)
     text = " ".join(pages).casefold()
     personal = personal_values(find_inputs(exported_public.parents[2] / "donnees"))
