@@ -12,7 +12,8 @@ import pytest
 from mitlib.core.config import EXAMPLE_DIR
 from mitlib.core.errors import OptionError
 from mitlib.planning.event import Block, Event, load_event
-from mitlib.planning.visits import OPTIMAL, _walk_slots, schedule_visits
+from mitlib.planning.visit_model import walk_slots
+from mitlib.planning.visits import OPTIMAL, schedule_visits
 
 
 def tiny_event(n_slots=12, session=30, blocked=()):
@@ -97,7 +98,7 @@ def test_random_tiny_matches_brute_force(seed):
     )
     assert plan.check() == []
     assert plan.status == OPTIMAL
-    walk = _walk_slots(["L0", "L1"], minutes, 15)
+    walk = walk_slots(["L0", "L1"], minutes, 15)
     placed, spread = brute(ev, pairs, masks, where, walk, k)
     assert plan.stages[0].value == placed == len(plan.sessions)
     assert plan.stages[1].value == spread
@@ -132,12 +133,12 @@ def test_walking_time_is_kept():
 
 
 def test_walking_closed_by_shortest_paths():
-    walk = _walk_slots(
+    walk = walk_slots(
         ["A", "B", "C"], {("A", "B"): 10, ("B", "C"): 10, ("A", "C"): 60}, 15
     )
     assert walk["A", "C"] == 2 and walk["C", "A"] == 2 and walk["A", "B"] == 1
     with pytest.raises(OptionError, match="entre les locaux A et C"):
-        _walk_slots(["A", "B", "C"], {("A", "B"): 10}, 15)
+        walk_slots(["A", "B", "C"], {("A", "B"): 10}, 15)
 
 
 def test_no_common_window_sentence():

@@ -29,14 +29,13 @@ The model is a CP-SAT model (OR-Tools): one optional interval per session,
 ``AddNoOverlap`` per coach and per team, one ordering literal per two
 sessions of a team (the gaps) and per two sessions of a coach at premises
 apart (the walking). It is deterministic: one worker, a fixed seed, and a
-*deterministic* time limit (OR-Tools' work units, about a second each) per
-stage, so that a given input always gives the same plan. When a limit stops
+*deterministic* time budget (OR-Tools' work units) shared by the stages,
+so that a given input always gives the same plan. When a limit stops
 a stage the plan says ``gap`` with the relative gap of that stage.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,7 +45,15 @@ import pandas as pd
 
 from mitlib.core.errors import OptionError
 from mitlib.core.text import count_fr, format_fr
-from mitlib.planning.event import Event, Windows, parse_windows
+from mitlib.planning.event import Event
+from mitlib.planning.visit_model import (
+    checked_pairs,
+    coach_mask,
+    feasible_starts,
+    runs,
+    runs_text,
+    walk_slots,
+)
 
 __all__ = ["OPTIMAL", "GAP", "VisitPlan", "schedule_visits"]
 
@@ -215,101 +222,6 @@ class VisitPlan:
         return errors
 
 
-# ---------------------------------------------------------------- inputs
-
-
-def _pairs(pairs) -> list[tuple[str, str]]:
-    if isinstance(pairs, pd.DataFrame):
-        team = next((c for c in ("equipe", "projet") if c in pairs.columns), None)
-        if team is None or "coach" not in pairs.columns:
-            raise OptionError(
-                "Binômes : colonnes « projet » (ou « equipe ») et « coach » attendues."
-            )
-        pairs = zip(pairs[team], pairs["coach"], strict=True)
-    out: list[tuple[str, str]] = []
-    for pair in pairs:
-        if len(pair) != 2:
-            raise OptionError(
-                f"Binômes : {pair!r} n'est pas un couple (équipe, coach)."
-            )
-        pair = (str(pair[0]).strip(), str(pair[1]).strip())
-        if pair in out:
-            raise OptionError(f"Binômes : {pair[0]} et {pair[1]} figurent deux fois.")
-        out.append(pair)
-    return out
-
-
-def _coach_mask(value, event: Event, coach: str) -> np.ndarray:
-    if isinstance(value, Windows):
-        value = value.mask
-    if value is None or isinstance(value, str | float):
-        return parse_windows(value, event, where=f"Disponibilités de {coach}").mask
-    mask = np.asarray(value, dtype=bool)
-    if mask.shape != (event.n_slots,):
-        raise OptionError(
-            f"Disponibilités de {coach} : {mask.size} créneaux au lieu de "
-            f"{event.n_slots}."
-        )
-    return mask
-
-
-def _walk_slots(premises: list[str], walk_minutes, step: int) -> dict:
-    """(a, b) → slots to walk from a to b, closed by shortest paths."""
-    walk_minutes = dict(walk_minutes or {})
-    n = len(premises)
-    dist = np.zeros((n, n), dtype=np.int64)
-    for i, a in enumerate(premises):
-        for j, b in enumerate(premises):
-            if i == j:
-                continue
-            minutes = walk_minutes.get((a, b), walk_minutes.get((b, a)))
-            if minutes is None:
-                if walk_minutes:
-                    raise OptionError(
-                        f"Temps de marche : aucune durée entre les locaux {a} et {b}."
-                    )
-                minutes = 0
-            if not (isinstance(minutes, int | float) and minutes >= 0):
-                raise OptionError(
-                    f"Temps de marche entre {a} et {b} : {minutes!r} n'est pas un "
-                    "nombre de minutes positif ou nul."
-                )
-            dist[i, j] = math.ceil(minutes / step - 1e-9)
-    for k in range(n):  # Floyd–Warshall
-        dist = np.minimum(dist, dist[:, [k]] + dist[[k], :])
-    return {
-        (a, b): int(dist[i, j])
-        for i, a in enumerate(premises)
-        for j, b in enumerate(premises)
-        if i != j
-    }
-
-
-def _starts(mask: np.ndarray, length: int) -> np.ndarray:
-    """Slots where *length* consecutive slots of *mask* start."""
-    if len(mask) < length:
-        return np.array([], dtype=int)
-    run = np.convolve(mask.astype(int), np.ones(length, dtype=int), "valid")
-    return np.flatnonzero(run == length)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end excluded) of the runs of True."""
-    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(
-        zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
-    )
-
-
-def _runs_text(event: Event, mask: np.ndarray) -> str:
-    runs = _runs(mask)
-    if not runs:
-        return "jamais"
-    return ", ".join(
-        f"{event.slot_label(a)}-{event.slot_start(b):%H:%M}" for a, b in runs
-    )
-
-
 # ---------------------------------------------------------------- solver
 
 
@@ -342,7 +254,10 @@ def schedule_visits(
     sessions_per_pair : int
         Sessions of each pair.
     seconds : float
-        Deterministic time limit of each of the three stages.
+        Deterministic time budget (OR-Tools work units) shared by the three
+        stages: stage 1 takes what it needs, stage 2 half of the rest, stage 3
+        the remainder. Stage 3 keeps each team's session order of stage 2, so
+        its bound is that of this restricted problem.
     spread_minutes : int
         Cap of a team's smallest gap in objective 2.
 
@@ -355,7 +270,7 @@ def schedule_visits(
     from ortools.sat.python import cp_model
 
     began = time.perf_counter()
-    pairs = _pairs(pairs)
+    pairs = checked_pairs(pairs)
     if isinstance(sessions_per_pair, bool) or not (
         isinstance(sessions_per_pair, int) and sessions_per_pair >= 1
     ):
@@ -365,7 +280,7 @@ def schedule_visits(
     teams = sorted({t for t, _ in pairs})
     coaches = sorted({c for _, c in pairs})
     windows = dict(coach_windows or {})
-    masks = {c: _coach_mask(windows.get(c), event, c) for c in coaches}
+    masks = {c: coach_mask(windows.get(c), event, c) for c in coaches}
     where = {t: t for t in teams}
     if team_premises is not None:
         missing = [t for t in teams if t not in team_premises]
@@ -374,17 +289,18 @@ def schedule_visits(
                 f"Locaux des équipes : aucun local pour {', '.join(missing)}."
             )
         where = {t: str(team_premises[t]) for t in teams}
-    walk = _walk_slots(sorted(set(where.values())), walk_minutes, event.step_minutes)
+    walk = walk_slots(sorted(set(where.values())), walk_minutes, event.step_minutes)
     length, horizon = event.session_slots, event.n_slots
     cap = max(0, spread_minutes // event.step_minutes)
     work = event.work_slots
 
     model = cp_model.CpModel()
     sessions = []  # (pair index, k, present, start)
+    window = {}  # (pair index, k) → first and last possible start
     by_team: dict[str, list] = {t: [] for t in teams}
     by_coach: dict[str, list] = {c: [] for c in coaches}
     for p, (team, coach) in enumerate(pairs):
-        starts = _starts(work & masks[coach], length)
+        starts = feasible_starts(work & masks[coach], length)
         if not len(starts):
             continue
         previous = None
@@ -397,6 +313,7 @@ def schedule_visits(
             if previous is not None:  # sessions of a pair in order
                 model.AddImplication(x, previous[2])
                 model.Add(s >= previous[3] + length).OnlyEnforceIf(x)
+            window[p, k] = (int(starts[0]), int(starts[-1]))
             previous = (p, k, x, s, iv)
             sessions.append(previous)
             by_team[team].append(previous)
@@ -404,13 +321,17 @@ def schedule_visits(
     for group in by_coach.values():
         model.AddNoOverlap([v[4] for v in group])
     # a team's sessions stretched by its gap g: consecutive ones g slots apart
-    spread = []
+    spread = []  # (team's sessions, g, upper bound of g when all are placed)
     for group in by_team.values():
         if len(group) < 2 or not cap:
             model.AddNoOverlap([v[4] for v in group])
             continue
-        g = model.NewIntVar(0, cap, "")
-        spread.append(g)
+        # window of the team's sessions: gaps fit in its span minus the sessions
+        lo = min(window[v[:2]][0] for v in group)
+        width = max(window[v[:2]][1] for v in group) + length - lo
+        m = len(group)
+        g = model.NewIntVar(0, cap, "")  # a team with one session placed: cap
+        spread.append((group, g, max(0, min(cap, (width - m * length) // (m - 1)))))
         stretched = []
         for v in group:
             end = model.NewIntVar(0, horizon + cap, "")
@@ -436,7 +357,7 @@ def schedule_visits(
                 model.Add(a[3] >= b[3] + length + walk[pb, pa]).OnlyEnforceIf(
                     [o.Not(), *both]
                 )
-    spans = []
+    spans = []  # (coach's sessions, last − first)
     for group in by_coach.values():
         if not group:
             continue
@@ -445,24 +366,32 @@ def schedule_visits(
         for v in group:
             model.Add(first <= v[3]).OnlyEnforceIf(v[2])
             model.Add(last >= v[3] + length).OnlyEnforceIf(v[2])
-        spans.append(last - first)
+        spans.append((group, last - first))
 
     placed = sum(v[2] for v in sessions)
     n_free = (len(teams) - len(spread)) * cap  # teams with < 2 sessions
-    stage_exprs = [
-        ("séances placées", placed, True),
-        ("étalement", sum(spread), True),
-        ("attente des coachs", sum(spans), False),
-    ]
     solver = cp_model.CpSolver()
     solver.parameters.num_search_workers = 1
     solver.parameters.random_seed = SEED
-    solver.parameters.max_deterministic_time = float(seconds)
-    stages: list[Stage] = []
-    for name, expr, maximise in stage_exprs:
+    budget, stages, used = float(seconds), [], 0.0
+    for stage in range(3):
+        if stage == 0:
+            name, expr, maximise, limit = "séances placées", placed, True, budget
+        elif stage == 1:
+            name, expr, maximise = "étalement", sum(g for _, g, _ in spread), True
+            limit = (budget - used) / 2
+            _fix_presence(
+                model, solver, sessions, spread, spans, where, pairs, walk, length
+            )
+        else:
+            name, expr, maximise = "attente des coachs", sum(e for _, e in spans), False
+            limit = budget - used
+            _fix_team_order(model, solver, spread, length)
         t0 = time.perf_counter()
         (model.Maximize if maximise else model.Minimize)(expr)
+        solver.parameters.max_deterministic_time = max(limit, 0.05)
         code = solver.Solve(model)
+        used += solver.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise RuntimeError(
                 f"CP-SAT : {solver.StatusName(code)}"
@@ -471,19 +400,14 @@ def schedule_visits(
             round(solver.ObjectiveValue()),
             round(solver.BestObjectiveBound()),
         )
-        stages.append(
-            Stage(
-                name,
-                value,
-                bound,
-                OPTIMAL if code == cp_model.OPTIMAL else GAP,
-                time.perf_counter() - t0,
-            )
-        )
+        status = OPTIMAL if code == cp_model.OPTIMAL else GAP
+        stages.append(Stage(name, value, bound, status, time.perf_counter() - t0))
         model.ClearHints()
         for v in sessions:
             model.AddHint(v[2], solver.Value(v[2]))
             model.AddHint(v[3], solver.Value(v[3]))
+        for group, g, _ in spread:
+            model.AddHint(g, _gap(solver, group, length, cap))
         model.Add(expr >= value) if maximise else model.Add(expr <= value)
     stages[1].value += n_free
     stages[1].bound += n_free
@@ -527,6 +451,44 @@ def schedule_visits(
     return plan
 
 
+def _gap(solver, group, length: int, cap: int) -> int:
+    """Smallest gap between two placed sessions of *group*, capped."""
+    starts = sorted(solver.Value(v[3]) for v in group if solver.Value(v[2]))
+    gaps = [b - a - length for a, b in zip(starts, starts[1:], strict=False)]
+    return min([cap, *gaps])
+
+
+def _fix_presence(model, solver, sessions, spread, spans, where, pairs, walk, length):
+    """After stage 1: when every session is placed, fix them and bound g tight.
+
+    A team's *m* sessions in a window of *w* slots leave at most
+    (w − m·length) / (m − 1) slots between two; a coach meeting teams at *k*
+    premises walks at least (k − 1) times the shortest walk between them.
+    """
+    if not all(solver.Value(v[2]) for v in sessions):
+        return
+    for v in sessions:
+        model.Add(v[2] == 1)
+    for _, g, top in spread:
+        model.Add(g <= top)
+    for group, span in spans:
+        places = sorted({where[pairs[v[0]][0]] for v in group})
+        steps = [walk[a, b] for a in places for b in places if a != b]
+        if steps and min(steps):
+            model.Add(span >= len(group) * length + (len(places) - 1) * min(steps))
+
+
+def _fix_team_order(model, solver, spread, length: int) -> None:
+    """Stage 3 keeps each team's session order of stage 2 (tractable)."""
+    for group, _, _ in spread:
+        placed = sorted(
+            (solver.Value(v[3]), i) for i, v in enumerate(group) if solver.Value(v[2])
+        )
+        for (_, i), (_, j) in zip(placed, placed[1:], strict=False):
+            a, b = group[i], group[j]
+            model.Add(b[3] >= a[3] + length).OnlyEnforceIf([a[2], b[2]])
+
+
 # ---------------------------------------------------------------- diagnosis
 
 
@@ -553,17 +515,17 @@ def _reason(plan: VisitPlan, team: str, coach: str, missing: int) -> str:
     mask, work = plan.coach_masks[coach], ev.work_slots
     if not mask.any():
         return f"{head} : {coach} n'a aucune disponibilité pendant le marathon."
-    longest = max(b - a for a, b in _runs(mask))
+    longest = max(b - a for a, b in runs(mask))
     if longest < length:
         return (
-            f"{head} : les plages de {coach} ({_runs_text(ev, mask)}) sont toutes "
+            f"{head} : les plages de {coach} ({runs_text(ev, mask)}) sont toutes "
             f"plus courtes qu'une séance de {minutes}."
         )
-    starts = _starts(work & mask, length)
+    starts = feasible_starts(work & mask, length)
     if not len(starts):
         return (
             f"{head} : aucune plage commune de {minutes} — {coach} disponible "
-            f"{_runs_text(ev, mask)}, l'équipe travaille {_runs_text(ev, work)} "
+            f"{runs_text(ev, mask)}, l'équipe travaille {runs_text(ev, work)} "
             "(hors blocs)."
         )
     causes = set()
@@ -581,7 +543,7 @@ def _reason(plan: VisitPlan, team: str, coach: str, missing: int) -> str:
             causes.add(f"{coach} est pris(e) ailleurs")
         elif not ((t["debut"] < hi) & (t["fin"] > lo)).any():
             causes.add(f"le temps de marche de {coach} entre deux locaux manque")
-    where = _runs_text(ev, work & mask)
+    where = runs_text(ev, work & mask)
     text = (
         f"{head} : toutes les plages communes ({where}) sont prises — "
         + " ; ".join(sorted(causes))
