@@ -31,6 +31,7 @@ import yaml
 
 from mitlib.core.errors import InputError
 from mitlib.core.text import format_fr
+from mitlib.data.yaml_file import check_tokens, french_problem
 
 __all__ = ["MAX_GRID_BYTES", "MAX_GRID_DEPTH", "GridNotFoundError", "read_grid_file"]
 
@@ -95,29 +96,6 @@ def read_grid_file(
     return data
 
 
-#: French wording of PyYAML's most frequent problems.
-_YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation interdite : indentez avec des espaces"
-    ),
-    "mapping values are not allowed here": (
-        "« : » inattendu (indentation incorrecte, ou texte contenant « : » à "
-        "mettre entre guillemets)"
-    ),
-    "expected <block end>, but found": "indentation incorrecte",
-    "could not find expected ':'": "« : » attendu après le nom du champ",
-    "found unexpected end of stream": "guillemet ou crochet non refermé",
-    "found undefined alias": "alias non défini",
-    "did not find expected key": "indentation incorrecte (champ attendu)",
-    "did not find expected '-' indicator": "indentation incorrecte (« - » attendu)",
-    "found duplicate anchor": "ancre en double",
-    "could not determine a constructor for the tag": (
-        "étiquette YAML non autorisée (« !! ») : une grille ne contient que du "
-        "texte, des nombres, des listes et des sections"
-    ),
-}
-
-
 class _GridLoader(yaml.SafeLoader):
     """The safe YAML loader, refusing a key written twice in one section
     (YAML would silently keep the last value)."""
@@ -171,60 +149,35 @@ def _decode_grid(raw: bytes, path: Path, notes: list[str] | None) -> str:
 
 
 def _check_tokens(text: str, path: Path) -> None:
-    """Refuse YAML anchors and aliases (``&nom``, ``*nom``) and deep nesting.
+    """Refuse YAML anchors and aliases (``&nom``, ``*nom``) and deep nesting."""
 
-    Read token by token, so a hostile file is refused before PyYAML builds
-    anything (nested brackets cost it minutes, then a RecursionError).
-    """
-    depth = 0
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        mark = token.start_mark
-        where = (
+    def where(mark: yaml.Mark) -> str:
+        return (
             f"Fichier de grille {path.name}, ligne {mark.line + 1}, colonne "
             f"{mark.column + 1}"
         )
-        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-            raise InputError(
-                f"{where} : les ancres et alias YAML (« &{token.value} », "
-                f"« *{token.value} ») ne sont pas acceptés dans une grille : "
-                "recopiez la valeur à chaque endroit où elle sert."
-            )
-        if isinstance(token, _OPENING_TOKENS):
-            depth += 1
-            if depth > MAX_GRID_DEPTH:
-                raise InputError(
-                    f"{where} : structure imbriquée sur plus de {MAX_GRID_DEPTH} "
-                    "niveaux, trop profonde pour une grille."
-                )
-        elif isinstance(token, _CLOSING_TOKENS):
-            depth -= 1
 
-
-_OPENING_TOKENS = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSING_TOKENS = (
-    yaml.BlockEndToken,
-    yaml.FlowMappingEndToken,
-    yaml.FlowSequenceEndToken,
-)
+    check_tokens(
+        text,
+        max_depth=MAX_GRID_DEPTH,
+        refuse_alias=lambda mark, name: InputError(
+            f"{where(mark)} : les ancres et alias YAML (« &{name} », « *{name} ») "
+            "ne sont pas acceptés dans une grille : recopiez la valeur à chaque "
+            "endroit où elle sert."
+        ),
+        refuse_depth=lambda mark: InputError(
+            f"{where(mark)} : structure imbriquée sur plus de {MAX_GRID_DEPTH} "
+            "niveaux, trop profonde pour une grille."
+        ),
+    )
 
 
 def _yaml_error_message(exc: yaml.YAMLError, path: Path) -> str:
     """French message of a YAML error: file, line and column (1-based)."""
-    mark = getattr(exc, "problem_mark", None)
+    mark, french, problem = french_problem(exc)
     where = f"Fichier de grille illisible ({path.name})"
     if mark is not None:
         where += f", ligne {mark.line + 1}, colonne {mark.column + 1}"
-    problem = str(getattr(exc, "problem", None) or exc).strip()
-    french = next(
-        (fr for en, fr in _YAML_PROBLEMS.items() if problem.startswith(en)), None
-    )
-    if problem.startswith("clé «"):  # mitlib's own, already in French
-        french, problem = problem, ""
     detail = french or "syntaxe YAML invalide"
     # the parser's English words only when there is no French for them
     technical = "" if french else f" (détail technique : {problem})"

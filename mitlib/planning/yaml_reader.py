@@ -1,7 +1,7 @@
 """Careful reading of a small hand-written YAML file (the event file).
 
-The same care as :mod:`mitlib.candidatures.grid_reader` (whose messages name
-the grid and its model, so it is not reused as is): files over
+The same care as :mod:`mitlib.candidatures.grid_reader`, through the same
+strict scan and French YAML errors (:mod:`mitlib.data.yaml_file`): files over
 :data:`MAX_BYTES`, NUL bytes, YAML anchors and aliases, nesting deeper than
 :data:`MAX_DEPTH`, tags and keys written twice in one table are refused; a
 Windows-1252 file is read with a warning. Every table read is a
@@ -29,6 +29,7 @@ import yaml
 
 from mitlib.core.errors import InputError
 from mitlib.core.text import format_fr
+from mitlib.data.yaml_file import BRACKET_PROBLEMS, check_tokens, french_problem
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Fields", "read_yaml_fields"]
 
@@ -47,27 +48,6 @@ class Fields(dict):
 
     marks: dict[Any, tuple[int, int]]
     line: int | None = None
-
-
-_YAML_PROBLEMS = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation interdite : indentez avec des espaces"
-    ),
-    "mapping values are not allowed here": (
-        "« : » inattendu (indentation incorrecte, ou texte contenant « : » à "
-        "mettre entre guillemets)"
-    ),
-    "expected <block end>, but found": "indentation incorrecte",
-    "could not find expected ':'": "« : » attendu après le nom du champ",
-    "found unexpected end of stream": "guillemet ou crochet non refermé",
-    "expected ',' or ']'": "crochet « [ » non refermé",
-    "expected ',' or '}'": "accolade « { » non refermée",
-    "did not find expected key": "indentation incorrecte (champ attendu)",
-    "did not find expected '-' indicator": "indentation incorrecte (« - » attendu)",
-    "could not determine a constructor for the tag": (
-        "étiquette YAML non autorisée (« !! »)"
-    ),
-}
 
 
 class _EventLoader(yaml.SafeLoader):
@@ -144,28 +124,26 @@ def read_yaml_fields(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-        notes.append(
-            f"{name} : encodage Windows-1252 et non UTF-8 ; vérifiez les accents."
-        )
-        warnings.warn(notes[-1], UserWarning, stacklevel=3)
+        message = f"{name} : encodage Windows-1252 et non UTF-8 ; vérifiez les accents."
+        if notes is not None:
+            notes.append(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+    def where(mark: yaml.Mark) -> str:
+        return f"{name}, ligne {mark.line + 1}, colonne {mark.column + 1}"
+
     try:
-        depth = 0
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            mark = token.start_mark
-            where = f"{name}, ligne {mark.line + 1}, colonne {mark.column + 1}"
-            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                raise InputError(
-                    f"{where} : les ancres et alias YAML (« &… », « *… ») ne sont "
-                    "pas acceptés : recopiez la valeur."
-                )
-            if isinstance(token, _OPENING):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise InputError(
-                        f"{where} : structure trop profondément imbriquée."
-                    )
-            elif isinstance(token, _CLOSING):
-                depth -= 1
+        check_tokens(
+            text,
+            max_depth=MAX_DEPTH,
+            refuse_alias=lambda mark, _: InputError(
+                f"{where(mark)} : les ancres et alias YAML (« &… », « *… ») ne sont "
+                "pas acceptés : recopiez la valeur."
+            ),
+            refuse_depth=lambda mark: InputError(
+                f"{where(mark)} : structure trop profondément imbriquée."
+            ),
+        )
         data = yaml.load(text, Loader=_EventLoader)  # a SafeLoader
     except yaml.YAMLError as exc:
         raise InputError(_yaml_message(exc, name, model)) from None
@@ -176,26 +154,11 @@ def read_yaml_fields(
     return data
 
 
-_OPENING = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-
-
 def _yaml_message(exc: yaml.YAMLError, name: str, model: str) -> str:
-    mark = getattr(exc, "problem_mark", None)
+    mark, french, problem = french_problem(exc, BRACKET_PROBLEMS)
     where = f"{name} illisible"
     if mark is not None:
         where += f", ligne {mark.line + 1}, colonne {mark.column + 1}"
-    problem = str(getattr(exc, "problem", None) or exc).strip()
-    french = next(
-        (fr for en, fr in _YAML_PROBLEMS.items() if problem.startswith(en)), None
-    )
-    if problem.startswith("clé "):
-        french = problem
     detail = french or f"syntaxe YAML invalide (détail technique : {problem})"
     return (
         f"{where} : {detail}. Corrigez le fichier avec un éditeur de texte ; le modèle "
