@@ -152,8 +152,8 @@ def test_quoted_multiline_cells_and_blank_lines_keep_file_line_numbers(
 def test_windows_line_ends_and_multiline_cell_in_coachs(tmp_path, territory):
     lines = sample_lines("coachs", 12)
     lines[3] = lines[3].replace(" ; ", "\r\n", 1)  # K-003 expertise, two lines
-    set_line = lines[10].rsplit(";", 5)  # K-010, file line 11 + 1 = 12
-    set_line[1] = "inf"  # capacite_max, 9th of 13 columns
+    set_line = lines[10].rsplit(";", 6)  # K-010, file line 11 + 1 = 12
+    set_line[1] = "inf"  # capacite_max, 9th of 14 columns
     lines[10] = ";".join(set_line)
     res = load(write(tmp_path, "coachs.csv", lines, end="\r\n"), "coachs", territory)
     assert res.n_rows == 12 and len(res.data) == 11

@@ -213,7 +213,8 @@ def test_error_prefix(event):
 def test_sample_event_file():
     ev = load_event(EXAMPLE_DIR / "marathon.yaml")
     start = datetime(2027, 3, 12, 9)
-    assert (ev.marathon, ev.start, ev.end) == ("M1", start, start + timedelta(hours=36))
+    assert (ev.marathon, ev.start, ev.end) == ("M2", start, start + timedelta(hours=36))
+    assert (ev.host, ev.surface_per_team, ev.sessions_per_pair) == ("Aiguillon", 25, 1)
     assert (ev.n_slots, ev.step_minutes, ev.session_slots) == (144, 15, 3)
     assert ev.welcome is None and ev.warnings == ()
     # ven 10:00-24:00 | sam 00:00-02:00, 07:00-17:30 on the 15-min grid from ven 09:00
@@ -314,6 +315,14 @@ def test_defaults_and_other_forms(tmp_path):
         (
             "jury: {debut: dim 07:00, duree_pitch_minutes: 10}\n",
             "ligne 5, colonne 15 (jury.debut) : hors du marathon",
+        ),
+        (
+            "surface_par_equipe_m2: -3\n",
+            "ligne 5, colonne 24 (surface_par_equipe_m2) : « -3 » : m² > 0 attendus",
+        ),
+        (
+            "seances_par_binome: 0\n",
+            "ligne 5, colonne 21 (seances_par_binome) : 0 : de 1 à 10 attendu",
         ),
         (
             "accueil: {latitude: 144.4, longitude: 0.7}\n",

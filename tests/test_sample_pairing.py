@@ -35,9 +35,10 @@ def loaded(territory):
 
 def test_committed_sample_is_reproducible(tmp_path, territory):
     written = write_pairing_sample(tmp_path)
-    assert [p.name for p in written] == ["coachs.csv", "projets.csv"]
+    assert [p.name for p in written] == ["coachs.csv", "projets.csv", "marathon.yaml"]
     for path in written:
         assert path.read_bytes() == (EXAMPLE_DIR / path.name).read_bytes()
+    for path in written[:2]:
         assert path.read_bytes().startswith(b"\xef\xbb\xbfid;")
     other = generate_pairing_sample(territory, seed=48)["coachs"]
     assert not other.equals(pd.read_csv(written[0], sep=";", dtype=str).fillna(""))

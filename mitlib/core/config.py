@@ -21,6 +21,7 @@ __all__ = [
     "EXAMPLE_DIR",
     "NOTEBOOKS_DIR",
     "PROJECT_ROOT",
+    "SAMPLE_EVENT",
     "SAMPLE_GRID",
     "TERRITORIES_DIR",
     "TEMPLATES_DIR",
@@ -48,6 +49,10 @@ ASSETS_DIR = _PACKAGE / "assets"
 
 #: The commented scoring grid of the sample (also copied to data/exemple).
 SAMPLE_GRID = ASSETS_DIR / "grille_exemple.yaml"
+
+#: The commented event file of the sample's marathon M2 (also copied to
+#: data/exemple/marathon.yaml).
+SAMPLE_EVENT = ASSETS_DIR / "marathon_exemple.yaml"
 
 #: Slug of the territory used when none is given (the bundled reference).
 DEFAULT_TERRITORY = "pays-vallee-du-lot"

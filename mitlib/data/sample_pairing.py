@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mitlib.core.config import EXAMPLE_DIR
+from mitlib.core.config import EXAMPLE_DIR, SAMPLE_EVENT
 from mitlib.core.text import slug
 from mitlib.data.fictional import FICTIONAL_MARK
 from mitlib.data.sample import AREA_NAMES, THEME_LIST, sample_phone
@@ -246,6 +246,7 @@ def generate_pairing_sample(
         previous = current
 
     coaches = pd.DataFrame(coach_rows)
+    coaches["disponibilites"] = _availabilities(len(coaches), seed)
     for col in ("domaines", "themes", "marathons", "conflits"):
         coaches[col] = coaches[col].map(" | ".join)
     coaches["capacite_max"] = coaches["capacite_max"].astype(str)
@@ -255,10 +256,42 @@ def generate_pairing_sample(
     }
 
 
+# Windows a coach may give for the Friday–Saturday of a marathon.
+_WINDOWS = (
+    ("ven", "10:00-12:30"), ("ven", "14:00-17:30"), ("ven", "18:30-22:00"),
+    ("sam", "09:00-12:30"), ("sam", "13:30-15:30"),
+)  # fmt: skip
+
+
+def _availabilities(n: int, seed: int) -> list[str]:
+    """Availability cells of *n* coaches: a third blank (the whole marathon),
+    the others two to four windows of :data:`_WINDOWS`.
+
+    Drawn from a generator of their own, so that the other columns do not
+    depend on them.
+    """
+    rng = np.random.default_rng([seed, 12])
+    cells = []
+    for _ in range(n):
+        if rng.random() < 1 / 3:
+            cells.append("")
+            continue
+        size = int(rng.integers(2, len(_WINDOWS)))
+        picked = sorted(rng.choice(len(_WINDOWS), size=size, replace=False))
+        days: dict[str, list[str]] = {}
+        for i in picked:
+            day, hours = _WINDOWS[i]
+            days.setdefault(day, []).append(hours)
+        cells.append(" | ".join(f"{d} {', '.join(h)}" for d, h in days.items()))
+    return cells
+
+
 def write_pairing_sample(
     directory: Path | str = EXAMPLE_DIR, *, seed: int = 47
 ) -> list[Path]:
-    """Write ``coachs.csv`` and ``projets.csv`` (French-Excel CSV, fictional)."""
+    """Write ``coachs.csv`` and ``projets.csv`` (French-Excel CSV, fictional)
+    and the commented event file ``marathon.yaml`` of marathon M2, copied from
+    the package (``mitlib/assets/marathon_exemple.yaml``)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -266,4 +299,6 @@ def write_pairing_sample(
         path = out / f"{name}.csv"
         df.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)
-    return written
+    event = out / "marathon.yaml"
+    event.write_bytes(SAMPLE_EVENT.read_bytes())
+    return [*written, event]

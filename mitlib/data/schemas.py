@@ -368,12 +368,21 @@ COACHS = TableSchema(
             "liste",
             "Projets avec lesquels le coach a un conflit d'intérêts (identifiants, |).",
         ),
+        Field(
+            "disponibilites",
+            "texte",
+            "Heures où le coach peut venir pendant le marathon (plan du marathon) : "
+            "un jour puis ses plages, les jours séparés par | ; vide : tout le "
+            "marathon.",
+            example="ven 18:00-22:00 | sam 09:00-12:30, 14:00-17:00",
+        ),
         Field("contact", "texte", "Courriel, téléphone.", private=True),
         _SOURCE,
     ),
     geolocated=False,
     # not public: the name and contact, the commune of residence (with the
-    # organisation it points to a person) and the declared conflicts
+    # organisation it points to a person), the declared conflicts and the
+    # hours a person is free
     public=(
         "id",
         "organisation",

@@ -107,6 +107,11 @@ class Event:
     jury: Jury | None = None
     #: French warnings met while reading the file.
     warnings: tuple[str, ...] = ()
+    #: Host commune as written (name or INSEE code); ``None``: not given.
+    host: str | None = None
+    #: m² per team in the premises, and sessions per (team, coach) pair.
+    surface_per_team: float = 25.0
+    sessions_per_pair: int = 1
 
     @classmethod
     def build(cls, marathon: str, start: datetime, end: datetime, **kw) -> Event:
@@ -385,8 +390,22 @@ def load_event(path: str | Path) -> Event:
         notes += found
     blocks = fields.blocks(event)
     jury = fields.jury(event)
+    host = fields.text("commune") if data.get("commune") is not None else None
+    surface = data.get("surface_par_equipe_m2", 25)
+    if type(surface) not in (int, float) or surface <= 0:  # bool is not a surface
+        raise fields.error("surface_par_equipe_m2", f"« {surface} » : m² > 0 attendus")
+    per_pair = fields.integer("seances_par_binome", default=1)
+    if not 1 <= per_pair <= 10:
+        raise fields.error("seances_par_binome", f"{per_pair} : de 1 à 10 attendu")
     return replace(
-        event, team_hours=team_hours, blocks=blocks, jury=jury, warnings=tuple(notes)
+        event,
+        team_hours=team_hours,
+        blocks=blocks,
+        jury=jury,
+        warnings=tuple(notes),
+        host=host,
+        surface_per_team=float(surface),
+        sessions_per_pair=per_pair,
     )
 
 
@@ -400,6 +419,9 @@ _KNOWN = [
     "heures_travail_equipes",
     "blocs",
     "jury",
+    "commune",
+    "surface_par_equipe_m2",
+    "seances_par_binome",
 ]
 _DATETIME = re.compile(
     r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))[ T]+(\d{1,2}:\d{2})$"

@@ -50,29 +50,37 @@ def coach_mask(value, event: Event, coach: str) -> np.ndarray:
 
 
 def walk_slots(premises: list[str], walk_minutes, step: int) -> dict:
-    """(a, b) → slots to walk from a to b, closed by shortest paths."""
+    """(a, b) → slots to walk from a to b, closed by shortest paths.
+
+    The paths may go through any premises named in *walk_minutes*, also one
+    where no team of the plan works; a pair of *premises* left without any
+    path is an error.
+    """
     walk_minutes = dict(walk_minutes or {})
-    n = len(premises)
-    dist = np.zeros((n, n), dtype=np.int64)
-    for i, a in enumerate(premises):
-        for j, b in enumerate(premises):
-            if i == j:
-                continue
-            minutes = walk_minutes.get((a, b), walk_minutes.get((b, a)))
-            if minutes is None:
-                if walk_minutes:
-                    raise OptionError(
-                        f"Temps de marche : aucune durée entre les locaux {a} et {b}."
-                    )
-                minutes = 0
-            if not (isinstance(minutes, int | float) and minutes >= 0):
-                raise OptionError(
-                    f"Temps de marche entre {a} et {b} : {minutes!r} n'est pas un "
-                    "nombre de minutes positif ou nul."
-                )
-            dist[i, j] = math.ceil(minutes / step - 1e-9)
+    named = {p for pair in walk_minutes for p in pair}
+    places = list(premises) + sorted(named - set(premises), key=str)
+    index = {p: i for i, p in enumerate(places)}
+    n = len(places)
+    unknown = np.iinfo(np.int64).max // 4
+    dist = np.full((n, n), 0 if not walk_minutes else unknown, dtype=np.int64)
+    np.fill_diagonal(dist, 0)
+    for (a, b), minutes in walk_minutes.items():
+        if not (isinstance(minutes, int | float) and minutes >= 0):
+            raise OptionError(
+                f"Temps de marche entre {a} et {b} : {minutes!r} n'est pas un "
+                "nombre de minutes positif ou nul."
+            )
+        slots = math.ceil(minutes / step - 1e-9)
+        i, j = index[a], index[b]
+        dist[i, j] = dist[j, i] = min(dist[i, j], slots) if i != j else 0
     for k in range(n):  # Floyd–Warshall
         dist = np.minimum(dist, dist[:, [k]] + dist[[k], :])
+    for i, a in enumerate(premises):
+        for j, b in enumerate(premises):
+            if dist[i, j] >= unknown:
+                raise OptionError(
+                    f"Temps de marche : aucune durée entre les locaux {a} et {b}."
+                )
     return {
         (a, b): int(dist[i, j])
         for i, a in enumerate(premises)
