@@ -9,7 +9,8 @@ They are loaded on first use (``import mitlib`` stays instantaneous: the
 out by domain (see ``ARCHITECTURE.md``): :mod:`mitlib.core`,
 :mod:`mitlib.data`, :mod:`mitlib.solve`, :mod:`mitlib.render`,
 :mod:`mitlib.diagnostic`, :mod:`mitlib.candidatures`, :mod:`mitlib.binomes`,
-:mod:`mitlib.export`, :mod:`mitlib.cli`.
+:mod:`mitlib.planning`, :mod:`mitlib.export`, :mod:`mitlib.seances`,
+:mod:`mitlib.cli`.
 """
 
 from importlib import import_module
@@ -106,6 +107,20 @@ _PUBLIC: dict[str, str] = {
     "parse_windows": "mitlib.planning.event",
     "assign_premises": "mitlib.planning.premises",
     "schedule_visits": "mitlib.planning.visits",
+    "load_plan_inputs": "mitlib.planning.plan_inputs",
+    "build_plan": "mitlib.planning.plan",
+    "plan_timeline": "mitlib.planning.display",
+    "check_report": "mitlib.planning.display",
+    "free_start": "mitlib.planning.display",
+    "plan_inputs_view": "mitlib.planning.display",
+    "plan_summary": "mitlib.planning.display",
+    "premises_view": "mitlib.planning.display",
+    "jury_view": "mitlib.planning.display",
+    "unplaced_view": "mitlib.planning.display",
+    "SessionMover": "mitlib.planning.display",
+    # live sessions (mit seance)
+    "diagnostic_session": "mitlib.seances.diagnostic",
+    "pairing_workshop": "mitlib.seances.binomes_app",
 }
 
 __all__ = ["__version__", *sorted(_PUBLIC)]

@@ -127,7 +127,7 @@ def test_output_widget_mimic_never_writes_to_the_kernel():
     class Executor:
         widget_state = {"c1": {}}
 
-    widget = execution._SilentOutputWidget("c1", {"outputs": []}, Client(), Executor())
+    widget = execution.SilentOutputWidget("c1", {"outputs": []}, Client(), Executor())
     msg = {
         "msg_type": "stream",
         "parent_header": {"msg_id": "m1"},

@@ -75,10 +75,16 @@ def test_pages_state_their_provenance(exported):
     sha = file_sha256(EXAMPLE_DIR / "locaux.csv")
     grid_sha = file_sha256(EXAMPLE_DIR / "grille.yaml")
     for page in html_pages(exported):
-        if page.name == "carte_pays.html":
-            continue  # a bare map: its provenance is in diagnostic/provenance.csv
+        if page.name in ("carte_pays.html", "carte_locaux.html"):
+            continue  # a bare map: its provenance is in the folder's provenance.csv
         text = page.read_text(encoding="utf-8")
         parts = page.relative_to(exported).parts
+        if "planning" in parts or page.name.startswith("05_planning"):
+            # a marathon plan: its event file and the three tables it reads
+            for name in ("locaux.csv", "coachs.csv", "projets.csv", "marathon.yaml"):
+                assert file_sha256(EXAMPLE_DIR / name) in text, (page, name)
+            assert INTERNAL_NOTICE in text and "FICTIVES" in text, page
+            continue
         if "binomes" in parts or page.name.startswith("03_binomes"):
             # pairing: its own inputs, no territory table involved
             for table in ("coachs", "projets"):

@@ -172,7 +172,7 @@ def test_the_wording_is_written_only_in_mitlib_data_fictional():
                 and (rel, node.value) not in ALLOWED
             ):
                 found.append(f"{rel}:{node.lineno}: {node.value!r}")
-    for path in sorted((MITLIB / "assets").iterdir()):
+    for path in sorted(p for p in (MITLIB / "assets").rglob("*") if p.is_file()):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             text = line.split("#", 1)[0] if path.suffix in {".yaml", ".yml"} else line
             if WORD.search(text):

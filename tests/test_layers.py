@@ -26,7 +26,8 @@ RANKS: dict[str, int] = {
     "binomes": 5,
     "planning": 6,
     "export": 7,
-    "cli": 8,
+    "seances": 8,
+    "cli": 9,
 }
 
 

@@ -242,3 +242,24 @@ def test_input_files_are_only_read():
     build_plan(load_plan_inputs())
     assert before == {t: example_path(t).read_bytes() for t in before}
     assert isinstance(load_plan_inputs().pairs, pd.DataFrame)
+
+
+def test_mit_planning_writes_the_plan(tmp_path, capsys):
+    from mitlib.cli.main import main
+
+    out = tmp_path / "plan"
+    assert main(["planning", "--marathon", "M2", "--sortie", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Marathon M2 à Aiguillon" in printed and "33 séances placées" in printed
+    assert f"ouvrez {out / 'index.html'}" in printed
+    for name in ("planning.csv", "planning.xlsx", "index.html", "carte_locaux.html"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "calendriers").glob("*.ics"))) == 11 + len(
+        set(load_plan_inputs().pairs["coach"])
+    )
+    assert len(list((out / "equipes").glob("*.html"))) == 11
+    # a user's mistake: French message, exit 2, nothing written
+    bad = tmp_path / "autre"
+    assert main(["planning", "--marathon", "M1", "--sortie", str(bad)]) == 2
+    assert "décrit le marathon M2" in capsys.readouterr().err
+    assert not bad.exists()

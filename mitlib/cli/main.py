@@ -25,6 +25,8 @@ from mitlib.cli import (
     exemple,
     exporter,
     modeles,
+    planning,
+    seance,
     territoire,
     verifier,
 )
@@ -43,7 +45,9 @@ _MODULES = {
     "carte": carte,
     "candidatures": candidatures,
     "binomes": binomes,
+    "planning": planning,
     "exporter": exporter,
+    "seance": seance,
 }
 
 #: Command name → the function that runs it.
@@ -55,7 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="mit",
         description=(
             "Atelier « Mon Incroyable Territoire » : diagnostic territorial, "
-            "candidatures, binômes coachs–projets."
+            "candidatures, binômes coachs–projets, plan des marathons."
         ),
     )
     sub = parser.add_subparsers(

@@ -21,7 +21,7 @@ socket. The write can consume the socket's edge-triggered wake-up: the reply
 is there but nobody is woken, and the client sleeps until its poll times out
 (the cell timeout, 600 s then: exports of ten minutes instead of one, with no
 error). Two guards, each enough alone: the mimic no longer writes to the
-kernel (:class:`_SilentOutputWidget`; the kernel side of an Output widget has
+kernel (:class:`SilentOutputWidget`; the kernel side of an Output widget has
 no use for it headless) and the channels poll in short slices
 (:class:`_SlicedChannel`), so a lost wake-up costs at most
 :data:`POLL_SLICE` seconds.
@@ -101,7 +101,7 @@ class _SlicedKernelClient(AsyncKernelClient):
     control_channel_class = Type(_SlicedChannel)
 
 
-class _SilentOutputWidget(OutputWidget):
+class SilentOutputWidget(OutputWidget):
     """nbclient's Output widget mimic, minus its replies to the kernel.
 
     Outputs still go into the widget (and out of the cell) exactly as in a
@@ -165,7 +165,7 @@ class _BoundedClient(PapermillNotebookClient):
         self.notebook_name = notebook_name
         self.deadline = time.monotonic() + NOTEBOOK_TIMEOUT
         self.widget_registry = {
-            "@jupyter-widgets/output": {"OutputModel": _SilentOutputWidget}
+            "@jupyter-widgets/output": {"OutputModel": SilentOutputWidget}
         }
         self.timeout_func = self._cell_timeout
 

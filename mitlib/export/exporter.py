@@ -122,17 +122,51 @@ def export_jobs(territory, inputs: Mapping[str, Path]) -> list[Job]:
                 needs=("coachs", "projets"),
             )
         )
+    for n, (marathon, key) in enumerate(_planned(inputs)):
+        jobs.append(
+            Job(
+                "05_planning.ipynb",
+                f"planning/planning_{safe_name(marathon)}.html",
+                f"Plan du marathon {marathon}",
+                needs=("locaux", "coachs", "projets", key),
+                also_with_code="notebooks/05_planning.html" if n == 0 else None,
+            )
+        )
     return jobs
 
 
+def _planned(inputs: Mapping[str, Path]) -> list[tuple[str, str]]:
+    """(marathon id, input key) of each event file, in marathon order; two
+    files for one marathon are refused."""
+    from mitlib.binomes.inputs import natural_key
+    from mitlib.core.errors import InputError
+    from mitlib.planning.event import load_event
+
+    found: dict[str, str] = {}
+    for key in sorted(k for k in inputs if k.startswith("marathon")):
+        marathon = load_event(inputs[key]).marathon
+        if marathon in found:
+            raise InputError(
+                f"Deux fichiers d'événement pour le marathon {marathon} : "
+                f"{inputs[found[marathon]].name} et {inputs[key].name}. Gardez-en un."
+            )
+        found[marathon] = key
+    return [(m, found[m]) for m in sorted(found, key=natural_key)]
+
+
 #: Notebooks with a ``public`` parameter (the others read no personal column).
-_TAKES_PUBLIC = ("03_binomes.ipynb",)
+_TAKES_PUBLIC = ("03_binomes.ipynb", "05_planning.ipynb")
 
 
 def job_parameters(job: Job, inputs: Mapping[str, Path], public: bool) -> dict:
     """The papermill parameters of ``job``: its input files, its own
     parameters, ``statique`` and, for a public export, ``public``."""
-    params = {t: str(inputs[t]) for t in job.needs if t in inputs}
+    # an event file (« marathon », « marathon_m3 »…) is the plan's `evenement`
+    params = {
+        "evenement" if t.startswith("marathon") else t: str(inputs[t])
+        for t in job.needs
+        if t in inputs
+    }
     params.update(job.parameters)
     params["statique"] = True
     if public and job.notebook in _TAKES_PUBLIC:
@@ -293,6 +327,7 @@ def _export_into(
     written += _write_rejects(territory, inputs, out / "rejets", say)
     written += _write_tables(territory, inputs, out, say)
     written += _write_pairing(inputs, out / "binomes", public, say)
+    written += _write_plans(inputs, out / "planning", public, say)
     if pdf:
         from mitlib.export.pdf import write_pdfs
 
@@ -400,6 +435,26 @@ def _write_pairing(inputs: Mapping[str, Path], out: Path, public: bool, say):
     say("Binômes : tables, classeur, fiches par projet et par coach")
     result = run_pairing(load_pairing_inputs(inputs["coachs"], inputs["projets"]))
     return write_pairing_outputs(result, out / "tables", public=public)
+
+
+def _write_plans(inputs: Mapping[str, Path], out: Path, public: bool, say):
+    """Each planned marathon: timetables, workbook, map, calendars."""
+    if not all(t in inputs for t in ("locaux", "coachs", "projets")):
+        return []
+    from mitlib.planning.plan import build_plan
+    from mitlib.planning.plan_inputs import load_plan_inputs
+    from mitlib.planning.writing import write_plan_outputs
+
+    written = []
+    for marathon, key in _planned(inputs):
+        say(f"Plan du marathon {marathon} : emplois du temps, carte, calendriers")
+        plan_inputs = load_plan_inputs(
+            inputs[key], inputs["locaux"], inputs["coachs"], inputs["projets"]
+        )
+        folder = inside(out, safe_name(marathon))
+        folder.mkdir(parents=True, exist_ok=True)
+        written += write_plan_outputs(build_plan(plan_inputs), folder, public=public)
+    return written
 
 
 def _write_rejects(territory, inputs: Mapping[str, Path], out: Path, say):

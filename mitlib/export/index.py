@@ -22,13 +22,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from mitlib.core.text import fold, format_fr
 from mitlib.data.fictional import FICTIONAL_NOTICE
-from mitlib.export.index_facts import PortalFacts, portal_facts
+from mitlib.export.index_facts import Block as _Block
+from mitlib.export.index_facts import Item as _Item
+from mitlib.export.index_facts import PortalFacts, humanize, portal_facts
+from mitlib.export.index_plan import plan_blocks
 from mitlib.render.page import INTERNAL_NOTICE, PUBLIC_NOTICE, VIEWPORT_META, html_page
 
 __all__ = ["PortalFacts", "portal_facts", "write_index"]
@@ -115,6 +117,14 @@ _FAMILIES = (
         "par projet et par coach. Pour les organisateurs des marathons.",
     ),
     (
+        "planning",
+        "Plan de chaque marathon : locaux, séances des coachs, jury",
+        "Où travaille chaque équipe, quand chaque coach la rencontre, l'ordre de "
+        "passage devant le jury : une page par marathon, un emploi du temps "
+        "imprimable par équipe, par coach et par local, la carte des locaux et les "
+        "calendriers à importer. Pour les organisateurs, les coachs et les équipes.",
+    ),
+    (
         "notebooks",
         "Rapports complets, avec le code",
         "Les mêmes analyses avec le code qui les produit, pour les vérifier ou les "
@@ -161,33 +171,9 @@ def _family(rel: str) -> str:
         return "diagnostic"
     if rel.startswith("binomes/"):
         return "binomes"
+    if rel.startswith("planning/"):
+        return "planning"
     return "autres"
-
-
-@dataclass
-class _Item:
-    """One document of a card: a name, details, its files (page first)."""
-
-    label: str
-    detail: str
-    files: list[str]
-    order: tuple = ()
-
-
-@dataclass
-class _Block:
-    """Items of a card under an optional heading, folded or not."""
-
-    heading: str
-    items: list[_Item]
-    folded: bool = False
-    about: str = ""
-    children: list[_Block] = field(default_factory=list)
-
-
-def _humanize(stem: str) -> str:
-    text = stem.replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _describe(doc: str, facts: PortalFacts) -> tuple[str, str, tuple]:
@@ -201,13 +187,13 @@ def _describe(doc: str, facts: PortalFacts) -> tuple[str, str, tuple]:
             return _LABELS[key], "", (0, known.index(key))
     if folder == "comite/candidatures/fiches" and (m := _CODE.fullmatch(stem)):
         code = m["code"]
-        name = facts.communes.get(code) or _humanize(stem[len(code) + 1 :])
+        name = facts.communes.get(code) or humanize(stem[len(code) + 1 :])
         return name, f"commune {code}", (2, fold(name), code)
     if folder == "fiches" and stem.startswith("fiche_"):
         key = stem[len("fiche_") :]
         if key == "pays":
             return facts.territory or "Le territoire", "tout le territoire", (0,)
-        name = facts.epci.get(key) or _humanize(key)
+        name = facts.epci.get(key) or humanize(key)
         return name, f"EPCI {key}" if key in facts.epci else "", (1, fold(name))
     if folder.startswith("binomes/tables/fiches/") and (m := _SHEET.fullmatch(stem)):
         table = facts.projects if m["kind"] == "projet" else facts.coaches
@@ -216,7 +202,7 @@ def _describe(doc: str, facts: PortalFacts) -> tuple[str, str, tuple]:
     for page, title in facts.titles.items():
         if page.rpartition(".")[0] == doc:
             return title, "", (1, doc)
-    return _humanize(stem), "", (3, doc)
+    return humanize(stem), "", (3, doc)
 
 
 def _size(path: Path) -> str:
@@ -252,7 +238,10 @@ def _marathon_of(rel: str) -> str | None:
 
 
 def _blocks(family: str, rels: list[str], facts: PortalFacts) -> list[_Block]:
-    """The blocks of a card; the pairing card has one group per marathon."""
+    """The blocks of a card; the pairing and plan cards have one group per
+    marathon."""
+    if family == "planning":
+        return plan_blocks(rels, facts)
     if family != "binomes":
         return [_Block("", _items(rels, facts))]
     general = [r for r in rels if _marathon_of(r) is None]

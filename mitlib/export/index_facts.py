@@ -17,7 +17,15 @@ from pathlib import Path
 
 from mitlib.core.text import format_fr
 
-__all__ = ["PortalFacts", "dossier_date", "french_date", "portal_facts"]
+__all__ = [
+    "Block",
+    "Item",
+    "humanize",
+    "PortalFacts",
+    "dossier_date",
+    "french_date",
+    "portal_facts",
+]
 
 _MONTHS = (
     *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
@@ -173,3 +181,32 @@ def portal_facts(territory, inputs: Mapping[str, Path], jobs=(), *, public=False
                 name, about = cell_text(c.get("nom")) or str(cid), [org, kind]
             facts.coaches[safe_name(cid)] = (name, " · ".join(a for a in about if a))
     return facts
+
+
+# Documents of the portal's cards (mitlib.export.index).
+
+
+@dataclass
+class Item:
+    """One document of a card: a name, details, its files (page first)."""
+
+    label: str
+    detail: str
+    files: list[str]
+    order: tuple = ()
+
+
+@dataclass
+class Block:
+    """Items of a card under an optional heading, folded or not."""
+
+    heading: str
+    items: list[Item]
+    folded: bool = False
+    about: str = ""
+    children: list[Block] = field(default_factory=list)
+
+
+def humanize(stem: str) -> str:
+    text = stem.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]

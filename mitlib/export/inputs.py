@@ -3,12 +3,13 @@ they are the bundled sample: :func:`mitlib.data.fictional.is_fictional`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from mitlib.core.errors import InputError
 
-__all__ = ["INPUT_TABLES", "find_inputs", "input_provenance"]
+__all__ = ["INPUT_TABLES", "event_key", "find_inputs", "input_provenance"]
 
 #: Input tables looked for in a data folder, by file stem.
 INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "projets")
@@ -16,9 +17,21 @@ INPUT_TABLES = ("locaux", "acteurs", "evenements", "candidatures", "coachs", "pr
 _SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".geojson", ".json", ".gpkg")
 
 
+#: Event files of the marathons: ``marathon.yaml``, ``marathon_M3.yaml``…
+_EVENT_FILE = re.compile(r"marathon([ _-][^/]*)?\.ya?ml")
+
+
+def event_key(path: Path) -> str:
+    """Key of an event file among the inputs: its name without extension,
+    folded (``marathon``, ``marathon_m3``)."""
+    return path.stem.lower()
+
+
 def find_inputs(directory: Path | str | None) -> dict[str, Path]:
-    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg…>`` and
-    ``grille.yaml`` in ``directory`` (default: the bundled fictional sample).
+    """Input files of an export: ``<table>.<csv|xlsx|geojson|gpkg…>``,
+    ``grille.yaml`` and the marathons' event files (``marathon*.yaml``, one
+    per marathon planned) in ``directory`` (default: the bundled fictional
+    sample).
 
     File names are matched without case (``Locaux.CSV``). Tables absent from
     the folder are absent from the result; two files for one table are
@@ -41,8 +54,11 @@ def find_inputs(directory: Path | str | None) -> dict[str, Path]:
             candidates.setdefault(stem, []).append(path)
         elif path.is_file() and path.name.lower() in {"grille.yaml", "grille.yml"}:
             candidates.setdefault("grille", []).append(path)
+        elif path.is_file() and _EVENT_FILE.fullmatch(path.name.lower()):
+            candidates.setdefault(event_key(path), []).append(path)
     found: dict[str, Path] = {}
-    for key in (*INPUT_TABLES, "grille"):
+    events = sorted(k for k in candidates if k.startswith("marathon"))
+    for key in (*INPUT_TABLES, "grille", *events):
         paths = candidates.get(key, [])
         if len(paths) > 1:
             raise InputError(

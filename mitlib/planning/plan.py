@@ -95,6 +95,16 @@ class MarathonPlan:
     problems: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    #: Walking minutes between the premises used and :data:`WELCOME`, as
+    #: the solver used them (one direction each; see :meth:`walk_minutes`).
+    walks: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def walk_minutes(self) -> dict[tuple[str, str], float]:
+        """Walking minutes between the premises used and the welcome point,
+        both ways."""
+        out = dict(self.walks)
+        out.update({(b, a): m for (a, b), m in self.walks.items()})
+        return out
 
     @property
     def event(self) -> Event:
@@ -275,15 +285,16 @@ class MarathonPlan:
 
     # ------------------------------------------------------------ text
 
-    def summary(self) -> str:
-        """The plan in French sentences."""
+    def summary(self, *, timing: bool = False) -> str:
+        """The plan in French sentences (*timing*: with the solver's seconds,
+        which change from run to run)."""
         parts = [
             f"Marathon {self.marathon} à {self.host_name}, "
             f"{self.event.span_label()} : "
             f"{count_fr(len(self.teams), 'équipe', 'équipes')}, "
             f"{count_fr(len(self.visits.pairs), 'binôme', 'binômes')}.",
             self.premises.summary(),
-            self.visits.summary(),
+            self.visits.summary(timing=timing),
         ]
         if len(self.jury):
             pitches = self.jury[self.jury["ordre"] > 0]
@@ -361,6 +372,7 @@ def build_plan(
         team_premises=team_premises,
         problems=problems,
         warnings=list(event.warnings) + list(inputs.warnings),
+        walks=walks,
     )
     for team in premises.unplaced:
         plan.warnings.append(

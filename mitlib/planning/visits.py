@@ -145,8 +145,9 @@ class VisitPlan:
     def coach_timetable(self) -> pd.DataFrame:
         return self.timetable("coach")
 
-    def summary(self) -> str:
-        """The plan in French sentences."""
+    def summary(self, *, timing: bool = True) -> str:
+        """The plan in French sentences; *timing*: with the solver's seconds
+        (they change from run to run: leave them out of files)."""
         wanted = len(self.pairs) * self.sessions_per_pair
         placed, spread, idle = (s.value for s in self.stages)
         step = self.event.step_minutes
@@ -160,7 +161,15 @@ class VisitPlan:
             f"total des coachs entre leur première et leur dernière séance : "
             f"{format_fr(idle * step / 60, 1)} h.",
         ]
-        if self.status == OPTIMAL:
+        if not timing:
+            parts.append(
+                "Plan optimal : meilleur possible pour les séances placées, leur "
+                "étalement et l'attente des coachs."
+                if self.status == OPTIMAL
+                else "Plan arrêté par la limite de calcul, écart à l'optimum "
+                f"{format_fr(100 * self.gap, 1)} %."
+            )
+        elif self.status == OPTIMAL:
             parts.append(f"Plan optimal, calculé en {format_fr(self.seconds, 1)} s.")
         else:
             parts.append(
@@ -211,8 +220,9 @@ class VisitPlan:
                         pb = self.team_premises.get(b.equipe, b.equipe)
                         need = self.walk_slots.get((pa, pb), 0) if pa != pb else 0
                     if b.debut < a.fin + need:
+                        who = "L'équipe" if by == "equipe" else "Le coach"
                         errors.append(
-                            f"{name} : {a.heure_debut} et {b.heure_debut} se "
+                            f"{who} {name} : {a.heure_debut} et {b.heure_debut} se "
                             + (
                                 "chevauchent"
                                 if b.debut < a.fin

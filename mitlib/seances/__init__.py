@@ -1,0 +1,1 @@
+"""Live sessions without code: Voilà apps for the comité and the organisers."""
