@@ -7,7 +7,7 @@ EXPORTS ?= exports
 # Jupyter refuses to run as root (containers, CI) unless told so.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install demo test lint format lab bench territoire exemple modeles notebooks clean
+.PHONY: install demo test lint format lab bench territoire exemple modeles notebooks clean comite
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ demo: $(STAMP) ## exécute les notebooks sur les données d'exemple et écrit ex
 	$(VENV)/bin/mit exporter --sortie $(EXPORTS)
 	@echo "Ouvrez $(EXPORTS)/index.html (données d'exemple FICTIVES)."
 
-test: $(STAMP) ## tous les tests : unitaires, doctests, notebooks (nbval)
-	$(PY) -m pytest
+test: $(STAMP) ## tous les tests : unitaires, doctests, notebooks (nbval), sur deux processus
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -36,6 +36,9 @@ format: $(STAMP)
 
 lab: $(STAMP) ## ouvre JupyterLab sur les notebooks
 	$(VENV)/bin/jupyter lab notebooks/ $(LAB_ROOT)
+
+comite: $(STAMP) ## séance du comité d'attribution dans le navigateur (exemple fictif)
+	$(VENV)/bin/mit seance comite
 
 bench: $(STAMP) ## mesures de temps et de taille
 	$(PY) benchmarks/bench_diagnostic.py

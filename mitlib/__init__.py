@@ -120,6 +120,7 @@ _PUBLIC: dict[str, str] = {
     "SessionMover": "mitlib.planning.display",
     # live sessions (mit seance)
     "diagnostic_session": "mitlib.seances.diagnostic",
+    "committee_session": "mitlib.seances.comite_app",
     "pairing_workshop": "mitlib.seances.binomes_app",
 }
 

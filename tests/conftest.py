@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -108,17 +112,60 @@ def l93_points(coords, **columns) -> gpd.GeoDataFrame:
     return gdf.to_crs(WGS84)
 
 
+#: Folder and end marker of the export shared by the workers of pytest-xdist.
+_SHARED, _DONE = "exports_partages", "exports_partages.fin"
+
+
+@pytest.hookimpl(trylast=True)  # after the tmp_path plugin is configured
+def pytest_configure(config):
+    """With pytest-xdist (``make test``: two workers), the controller starts
+    the full export of the sample at once, in the background, into the
+    folder common to the workers: the workers run the other tests meanwhile
+    and the tests of the export wait for it (:func:`exported`)."""
+    if hasattr(config, "workerinput") or not getattr(
+        config.option, "numprocesses", None
+    ):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+    out, log, done = (shlex.quote(str(shared / n)) for n in (_SHARED, "log", _DONE))
+    command = (
+        f"{shlex.quote(sys.executable)} -m mitlib.cli exporter --sortie {out} "
+        f"> {log} 2>&1; echo $? > {done}"
+    )
+    config._mitlib_export = subprocess.Popen(["sh", "-c", command])
+
+
+def pytest_unconfigure(config):
+    process = getattr(config, "_mitlib_export", None)
+    if process is not None and process.poll() is None:
+        process.terminate()
+        process.wait(30)
+
+
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, request):
     """The full export of the bundled sample (``mit exporter``), made once.
 
     Shared by many tests, read-only: its files are checked against its
-    manifest when the session ends.
+    manifest when the session ends. Under pytest-xdist it is the export the
+    controller started in the background (:func:`pytest_configure`), waited
+    for here.
     """
-    from mitlib.export.exporter import export_all
+    if not hasattr(request.config, "workerinput"):  # no xdist
+        from mitlib.export.exporter import export_all
 
-    out = tmp_path_factory.mktemp("exports")
-    export_all(None, out)
+        out = tmp_path_factory.mktemp("exports")
+        export_all(None, out)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent
+        out, done = shared / _SHARED, shared / _DONE
+        deadline = time.monotonic() + 900
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        code = done.read_text().strip() if done.exists() else "délai dépassé"
+        if code != "0":
+            log = (shared / "log").read_text(errors="replace")[-3000:]
+            pytest.fail(f"l'export partagé a échoué ({code}) :\n{log}")
     yield out
     changed = _files_match_manifest(out)
     assert changed == [], f"un test a modifié l'export partagé : {changed[:5]}"

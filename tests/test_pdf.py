@@ -15,7 +15,7 @@ import pytest
 
 from mitlib.data.fictional import FICTIONAL_NOTICE
 from mitlib.export import pdf
-from mitlib.render.page import INTERNAL_NOTICE, PRINT_CSS, PUBLIC_NOTICE
+from mitlib.render.page import INTERNAL_NOTICE, PRINT_CSS
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -146,23 +146,6 @@ def test_write_pdfs_writes_the_dossier_and_one_pdf_per_fiche(exported, tmp_path)
     pages = _pages(written[0])
     assert [t for t in pages if "Fiche de notation — " in t] == pages[-2:]
     assert messages[0] == "PDF : dossier du comité → pdf/dossier_comite.pdf"
-
-
-def test_public_dossier_is_public(exported_public, tmp_path):
-    from mitlib.data.privacy import personal_values
-    from mitlib.export.inputs import find_inputs
-
-    # the comité page and five sheets: the summary parts and sheets of every kind
-    small = _small_export(exported_public, tmp_path / "export", sheets=5)
-    target = pdf.write_dossier(small, tmp_path / "dossier.pdf")
-    pages = _pages(target)
-    text = " ".join(pages).casefold()
-    personal = personal_values(find_inputs(exported_public.parents[2] / "donnees"))
-    assert len(personal) > 50
-    assert [v for v in personal if v.casefold() in text] == []
-    k = next(n for n, t in enumerate(pages) if "Fiche de notation — " in t)
-    for page in pages[:k]:
-        assert PUBLIC_NOTICE in page and INTERNAL_NOTICE not in page
 
 
 def test_every_exported_page_prints_on_a4(exported):

@@ -73,17 +73,17 @@ def test_diagnostic_session_in_chromium_offline():
 
 def test_input_error_is_a_french_report_in_the_page(tmp_path):
     from mitlib.core.config import EXAMPLE_DIR
+    from mitlib.seances.diagnostic import diagnostic_session
+    from mitlib.seances.params import session_parameters
 
     for name in ("acteurs.csv", "evenements.csv"):
         (tmp_path / name).write_bytes((EXAMPLE_DIR / name).read_bytes())
+    params = session_parameters() | {"donnees": tmp_path}
     # no locaux table: the app says which tables are missing, no traceback
-    with running_session(
-        "diagnostic", ready_text="Tables absentes", donnees=tmp_path
-    ) as (_, page):
-        body = page.inner_text("body")
-        assert "La séance ne peut pas s'ouvrir" in body and "locaux" in body
-        assert "Traceback" not in body and "InputError" not in body
-        assert page.external_requests == []
+    page = diagnostic_session(params).value
+    assert "La séance ne peut pas s&#x27;ouvrir" in page
+    assert "Tables absentes du dossier" in page and "locaux" in page
+    assert "Traceback" not in page and "InputError" not in page
 
 
 def test_mit_seance_prints_the_address_and_stops_on_ctrl_c():

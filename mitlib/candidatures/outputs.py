@@ -313,7 +313,10 @@ def _messages(analysis: CandidacyAnalysis) -> pd.DataFrame:
 
 
 def write_candidacy_outputs(
-    analysis: CandidacyAnalysis, directory: Path | str
+    analysis: CandidacyAnalysis,
+    directory: Path | str,
+    *,
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
     """Write every table, the minutes workbook and the score sheets.
 
@@ -323,6 +326,9 @@ def write_candidacy_outputs(
         From :func:`mitlib.candidatures.proposal.analyse`.
     directory : path-like
         Created if needed; files of a previous run are overwritten.
+    extra_sheets : dict of str to DataFrame, optional
+        Sheets put first in ``proces_verbal.xlsx`` (the comité session's
+        decision, weights, rules, overrides and log).
 
     Returns
     -------
@@ -352,6 +358,7 @@ def write_candidacy_outputs(
     provenance = _provenance(analysis)
     written.append(write_csv(provenance, out / "provenance.csv", float_format=_FLOATS))
     sheets = {
+        **(extra_sheets or {}),
         "provenance": provenance,
         "grille": _stamp(grid_table(analysis), analysis),
         **stamped,

@@ -92,7 +92,7 @@ class _SlicedChannel(AsyncZMQSocketChannel):
                 raise Empty
 
 
-class _SlicedKernelClient(AsyncKernelClient):
+class SlicedKernelClient(AsyncKernelClient):
     """The asynchronous kernel client with sliced polling on every channel."""
 
     shell_channel_class = Type(_SlicedChannel)
@@ -118,12 +118,12 @@ def _quiet_kernel_manager(log):
 
     ipykernel prints transport warnings and, at shutdown, interrupt messages
     on its stderr: they would drown the export's French progress lines. Its
-    client is :class:`_SlicedKernelClient`.
+    client is :class:`SlicedKernelClient`.
     """
     from jupyter_client.manager import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
-        client_factory = Type(_SlicedKernelClient)
+        client_factory = Type(SlicedKernelClient)
 
         async def _async_start_kernel(self, **kw):
             kw.setdefault("stderr", log)

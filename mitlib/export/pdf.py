@@ -32,6 +32,7 @@ from mitlib.core.text import fold
 from mitlib.render.page import html_page
 
 __all__ = [
+    "quiet_engine",
     "COMMITTEE_PAGE",
     "DOSSIER",
     "DOSSIER_PARTS",
@@ -120,7 +121,7 @@ def _engine_css(weasyprint, text: str):
 
 
 @contextlib.contextmanager
-def _quiet():
+def quiet_engine():
     """WeasyPrint's warnings (a screen-only CSS property it ignores, a font
     subset) are not the user's business: only errors are shown."""
     loggers = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
@@ -311,7 +312,7 @@ def _render_sheet(weasyprint, path: Path, first_page: int, total: int, start: fl
     return doc, size
 
 
-@_quiet()
+@quiet_engine()
 def write_dossier(out: Path, target: Path) -> Path:
     """Write the comité dossier of the export ``out`` to ``target`` (one PDF).
 
@@ -361,7 +362,7 @@ def write_dossier(out: Path, target: Path) -> Path:
     return target
 
 
-@_quiet()
+@quiet_engine()
 def write_fiche_pdf(page: Path, target: Path) -> Path:
     """One exported page printed to ``target`` (A4, static content)."""
     weasyprint = require_engine()

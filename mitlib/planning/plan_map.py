@@ -21,8 +21,6 @@ from pathlib import Path
 
 import folium
 import numpy as np
-from branca.element import MacroElement
-from folium.template import Template
 
 from mitlib.binomes.inputs import cell_text
 from mitlib.core.text import count_fr, format_fr
@@ -38,6 +36,7 @@ from mitlib.render.geojson import feature, lonlat, rounded_geometries
 from mitlib.render.maps import (
     DEFAULT_ATTRIBUTION,
     FeatureLayer,
+    Legend,
     add_layer_control,
     finish_map,
     start_map,
@@ -61,20 +60,6 @@ def _text(value: object) -> str:
     """Escaped for HTML and inert in a JavaScript template string."""
     escaped = html.escape(str(value), quote=True)
     return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
-
-
-class _Legend(MacroElement):
-    _template = Template(
-        "{% macro html(this, kwargs) %}{{ this.content }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "mitlib.legend({{ this._parent.get_name() }}, {{ this.get_name()|tojson }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, content: str) -> None:
-        super().__init__()
-        self._name = "PlanLegend"
-        self.content = content.replace('id=""', f'id="{self.get_name()}"', 1)
 
 
 def _points(plan: MarathonPlan, ids: list[str]) -> dict[str, tuple[float, float]]:
@@ -307,7 +292,7 @@ def plan_map(plan: MarathonPlan, *, territory=None) -> folium.Map:
             ).add_to(places)
         places.add_to(m)
         key = _legend(plan, list(spots.values()), walks, len(asked_at))
-        m.add_child(_Legend(key), name="mitlib_legend")
+        m.add_child(Legend(key), name="mitlib_legend")
     add_layer_control(m)
     return finish_map(m, plan.fictional)
 

@@ -58,6 +58,7 @@ from mitlib.render.palettes import NO_DATA_COLOR, spread_palette
 __all__ = [
     "DEFAULT_ATTRIBUTION",
     "FeatureLayer",
+    "Legend",
     "add_epci_layer",
     "add_fictional_banner",
     "add_layer_control",
@@ -154,7 +155,9 @@ class FeatureLayer(Layer):
         self.options = script_json(options)
 
 
-class _Legend(MacroElement):
+class Legend(MacroElement):
+    """An HTML legend block placed on a map by the shared offline script."""
+
     _template = Template(
         "{% macro html(this, kwargs) %}{{ this.content }}{% endmacro %}"
         "{% macro script(this, kwargs) %}"
@@ -394,7 +397,7 @@ def choropleth_map(
             styles=styles,
             hover=_HOVER,
         ).add_to(m)
-        m.add_child(_Legend(legend), name="mitlib_legend")
+        m.add_child(Legend(legend), name="mitlib_legend")
     return finish_map(m, fictional or is_fictional(communes))
 
 
