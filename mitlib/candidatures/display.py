@@ -29,7 +29,7 @@ from mitlib.candidatures.outputs import (
 from mitlib.candidatures.proposal import CandidacyAnalysis
 from mitlib.candidatures.sensitivity import explain_gap
 from mitlib.candidatures.sheets import rule_text
-from mitlib.core.text import count_fr, format_fr, format_percent
+from mitlib.core.text import MONTHS_FR, count_fr, format_fr, format_percent
 from mitlib.data.schemas import get_schema
 from mitlib.render.summary import Summary
 from mitlib.render.tables import (
@@ -65,10 +65,6 @@ MINUTES = "le classeur du procès-verbal (proces_verbal.xlsx)"
 PAGE_ROWS = 40
 #: A weight bound this close to 0 or 1 is no bound: no single weight flips.
 _EPS = 1e-9
-_MONTHS = (
-    *("janvier", "février", "mars", "avril", "mai", "juin", "juillet"),
-    *("août", "septembre", "octobre", "novembre", "décembre"),
-)
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _EPCI_FORMS = (
     ("Communauté d'agglomération", "CA"),
@@ -111,7 +107,7 @@ def period_label(period: object) -> str:
     text = "" if period is None or pd.isna(period) else str(period)
     match = _PERIOD.match(text)
     if match and 1 <= int(match.group(2)) <= 12:
-        return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+        return f"{MONTHS_FR[int(match.group(2)) - 1]} {match.group(1)}"
     return text
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from datetime import date
 
 import pandas as pd
 
@@ -37,8 +38,11 @@ __all__ = [
     "NO_VALUE",
     "NO_VALUE_NOTE",
     "STOP_WORDS",
+    "MONTHS_FR",
+    "WEEKDAYS_FR",
     "fold",
     "format_fr",
+    "french_date",
     "count_fr",
     "format_percent",
     "slug",
@@ -350,3 +354,32 @@ def count_fr(n: int, singular: str, plural: str | None = None) -> str:
     """
     noun = singular if abs(n) < 2 else (plural or singular + "s")
     return f"{format_fr(n, 0)} {noun}"
+
+
+# -- dates --------------------------------------------------------------------
+
+#: French names of the days (Monday first) and of the months (January first).
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR = (
+    *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
+    *("septembre", "octobre", "novembre", "décembre"),
+)
+
+
+def french_date(day: date, *, weekday: bool = False, year: bool = True) -> str:
+    """A date the French way, without locale: « 15 septembre 2026 », « 1er »
+    for the first of the month; *weekday*: « vendredi 12 mars 2027 »; *year*
+    False: « vendredi 12 mars ».
+
+    Examples
+    --------
+    >>> french_date(date(2026, 9, 15)), french_date(date(2027, 3, 1))
+    ('15 septembre 2026', '1er mars 2027')
+    >>> french_date(date(2027, 4, 1), weekday=True, year=False)
+    'jeudi 1er avril'
+    """
+    parts = [WEEKDAYS_FR[day.weekday()]] if weekday else []
+    parts += ["1er" if day.day == 1 else str(day.day), MONTHS_FR[day.month - 1]]
+    if year:
+        parts.append(str(day.year))
+    return " ".join(parts)

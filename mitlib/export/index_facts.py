@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from mitlib.core.text import format_fr
+from mitlib.core.text import format_fr, french_date
 
 __all__ = [
     "Block",
@@ -26,11 +26,6 @@ __all__ = [
     "french_date",
     "portal_facts",
 ]
-
-_MONTHS = (
-    *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
-    *("septembre", "octobre", "novembre", "décembre"),
-)
 
 
 @dataclass
@@ -70,18 +65,6 @@ class PortalFacts:
     projects: dict[str, tuple[str, str]] = field(default_factory=dict)
     coaches: dict[str, tuple[str, str]] = field(default_factory=dict)
     manifest: bool = False
-
-
-def french_date(day: date) -> str:
-    """A date the French way.
-
-    Examples
-    --------
-    >>> french_date(date(2026, 9, 15)), french_date(date(2027, 3, 1))
-    ('15 septembre 2026', '1er mars 2027')
-    """
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def dossier_date(inputs: Mapping[str, Path]) -> tuple[str, str]:

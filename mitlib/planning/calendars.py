@@ -34,6 +34,7 @@ from icalendar import Event as IcsEvent
 
 from mitlib.binomes.inputs import cell_text
 from mitlib.core.text import format_fr
+from mitlib.core.text import french_date as text_date
 from mitlib.data.fictional import FICTIONAL_COLUMN, FICTIONAL_NOTICE
 from mitlib.planning.plan import WELCOME, MarathonPlan
 from mitlib.planning.visit_model import runs
@@ -60,24 +61,19 @@ __all__ = [
     "welcome_label",
 ]
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 _NBSP = "\u00a0"
 
 # ---------------------------------------------------------------- French words
 
 
 def french_date(day: date | datetime) -> str:
-    """« vendredi 12 mars 2027 » (« 1er » the first of the month), no locale.
+    """« vendredi 12 mars 2027 »: :func:`mitlib.core.text.french_date` with the
+    weekday.
 
     >>> french_date(date(2027, 3, 12)), french_date(date(2027, 4, 1))
     ('vendredi 12 mars 2027', 'jeudi 1er avril 2027')
     """
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{_WEEKDAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+    return text_date(day, weekday=True)
 
 
 def french_time(moment: datetime) -> str:
@@ -313,6 +309,23 @@ def _place_lines(plan: MarathonPlan, premises: str) -> list[str]:
     return [f"Lieu : {premises_address(plan, premises)} (local {premises})"]
 
 
+def _session_event(plan: MarathonPlan, s, who: list[str]):
+    """The event of one coaching session; *who*: the lines naming the people
+    (the same UID in the team's and the coach's calendar)."""
+    return _event(
+        plan,
+        s,
+        event_uid(plan, "seance", s.team, s.coach, s.seance),
+        f"Coaching : {team_name(plan, s.team)}",
+        premises_address(plan, s.premises),
+        [
+            f"Séance de coaching de {french_time(s.start)} à {french_time(s.end)}.",
+            *who,
+            *_place_lines(plan, s.premises),
+        ],
+    )
+
+
 def team_calendar(plan: MarathonPlan, team: str, *, public: bool = False) -> bytes:
     """The ``.ics`` file of one team: its sessions, the blocks, its pitch."""
     name = team_name(plan, team)
@@ -330,23 +343,10 @@ def team_calendar(plan: MarathonPlan, team: str, *, public: bool = False) -> byt
             )
         )
     for s in session_spans(plan):
-        if s.team != team:
-            continue
-        cal.add_component(
-            _event(
-                plan,
-                s,
-                event_uid(plan, "seance", s.team, s.coach, s.seance),
-                f"Coaching : {name}",
-                premises_address(plan, s.premises),
-                [
-                    f"Séance de coaching de {french_time(s.start)} à "
-                    f"{french_time(s.end)}.",
-                    *_coach_lines(plan, s.coach, public),
-                    *_place_lines(plan, s.premises),
-                ],
+        if s.team == team:
+            cal.add_component(
+                _session_event(plan, s, _coach_lines(plan, s.coach, public))
             )
-        )
     pitch = pitch_span(plan, team)
     if pitch is not None:
         span, order = pitch
@@ -367,22 +367,10 @@ def coach_calendar(plan: MarathonPlan, coach: str, *, public: bool = False) -> b
     """The ``.ics`` file of one coach: one event per session."""
     cal = _calendar(plan, coach_name(plan, coach, public))
     for s in session_spans(plan):
-        if s.coach != coach:
-            continue
-        cal.add_component(
-            _event(
-                plan,
-                s,
-                event_uid(plan, "seance", s.team, s.coach, s.seance),
-                f"Coaching : {team_name(plan, s.team)}",
-                premises_address(plan, s.premises),
-                [
-                    f"Séance de coaching de {french_time(s.start)} à "
-                    f"{french_time(s.end)}.",
-                    *_team_lines(plan, s.team, public),
-                    *_coach_lines(plan, coach, public),
-                    *_place_lines(plan, s.premises),
-                ],
-            )
-        )
+        if s.coach == coach:
+            who = [
+                *_team_lines(plan, s.team, public),
+                *_coach_lines(plan, coach, public),
+            ]
+            cal.add_component(_session_event(plan, s, who))
     return _finish(plan, cal)

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from mitlib.core.errors import InputError
-from mitlib.core.text import fold, format_fr
+from mitlib.core.text import WEEKDAYS_FR, fold, format_fr
 from mitlib.planning.yaml_reader import Fields, read_yaml_fields
 
 __all__ = [
@@ -54,8 +54,7 @@ MAX_EVENT_HOURS = 72
 MAX_OVERNIGHT_HOURS = 12
 
 DAYS = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
-_FULL_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_DAY_INDEX = {name: i for names in (DAYS, _FULL_DAYS) for i, name in enumerate(names)}
+_DAY_INDEX = {name: i for names in (DAYS, WEEKDAYS_FR) for i, name in enumerate(names)}
 _EXAMPLE = "« ven 18:00-22:00 | sam 09:00-12:30 »"
 
 

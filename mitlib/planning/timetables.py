@@ -310,12 +310,18 @@ def team_page(
         f"</header>{_facts(facts)}<h2>Emploi du temps</h2>"
         + _agenda(spans, ["Activité", "Avec", "Lieu"], cells)
     )
-    if len(missing):
-        items = "".join(f"<li>{esc(m)}</li>" for m in missing["motif"])
-        body += f"<h2>Séances non placées</h2><ul>{items}</ul>"
+    body += _unplaced_block(missing)
     body += _ics_line(paths.team_ics(team))
     return page(plan, f"{name} — emploi du temps", body, public=public,
                 provenance=provenance)  # fmt: skip
+
+
+def _unplaced_block(missing) -> str:
+    """The sessions left unplaced, with their French reasons ("" if none)."""
+    if not len(missing):
+        return ""
+    items = "".join(f"<li>{esc(m)}</li>" for m in missing["motif"])
+    return f"<h2>Séances non placées</h2><ul>{items}</ul>"
 
 
 def coach_page(
@@ -386,9 +392,7 @@ def coach_page(
         )
     )
     missing = plan.visits.unplaced[plan.visits.unplaced["coach"] == coach]
-    if len(missing):
-        items = "".join(f"<li>{esc(m)}</li>" for m in missing["motif"])
-        body += f"<h2>Séances non placées</h2><ul>{items}</ul>"
+    body += _unplaced_block(missing)
     body += _ics_line(paths.coach_ics(coach))
     return page(plan, f"{name} — emploi du temps", body, public=public,
                 provenance=provenance)  # fmt: skip

@@ -43,6 +43,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mitlib.core.text import french_date
 from mitlib.render.svg import (
     FONT_FAMILY,
     GRID,
@@ -72,11 +73,6 @@ __all__ = [
 ]
 
 DAYS = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
-FULL_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    *("janvier", "février", "mars", "avril", "mai", "juin", "juillet"),
-    *("août", "septembre", "octobre", "novembre", "décembre"),
-)
 #: Colours given to the bar keys, in order (Okabe–Ito without black).
 BAR_COLORS: tuple[str, ...] = tuple(
     OKABE_ITO[c]
@@ -177,8 +173,7 @@ def day_label(moment: datetime) -> str:
     >>> day_label(datetime(2027, 3, 12)), day_label(datetime(2027, 4, 1))
     ('vendredi 12 mars', 'jeudi 1er avril')
     """
-    number = "1er" if moment.day == 1 else str(moment.day)
-    return f"{FULL_DAYS[moment.weekday()]} {number} {MONTHS[moment.month - 1]}"
+    return french_date(moment, weekday=True, year=False)
 
 
 def _contrast_ink(color: str) -> str:
