@@ -28,14 +28,14 @@ for o in outs:
 w.VBox(outs)"""
 
 
-def _notebook(tmp_path, *sources):
+def _notebook(tmp_path, *sources, name="essai.ipynb"):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nb.metadata.kernelspec = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    path = tmp_path / "essai.ipynb"
+    path = tmp_path / name
     nbformat.write(nb, path)
     return path
 
@@ -196,3 +196,75 @@ def test_static_explorers_fill_no_output_widget(monkeypatch, territory):
     for explorer in explorers:
         assert explorer.view() is explorer.widget
     assert len(shown) >= 2 + 4 + 4  # every output is filled once shown
+
+
+def test_warm_kernel_runs_notebooks_in_turn_with_an_empty_namespace(tmp_path):
+    from mitlib.export.execution import WarmKernel
+
+    first = _notebook(tmp_path, "import os\nsecret = 42\nos.getpid()", name="a.ipynb")
+    second = _notebook(
+        tmp_path,
+        "import os\nprint('secret' in globals(), os.getpid())",
+        "x = 2\nx * 21",
+        name="b.ipynb",
+    )
+    mistake = _notebook(
+        tmp_path,
+        "from mitlib.core.errors import InputError\n"
+        "raise InputError('colonne absente')",
+        name="c.ipynb",
+    )
+    with WarmKernel() as kernel:
+        a = execute_notebook(first, kernel=kernel)
+        b = execute_notebook(second, kernel=kernel)
+        with pytest.raises(InputError, match="colonne absente"):
+            execute_notebook(mistake, kernel=kernel)  # the kernel lives on
+        c = execute_notebook(second, kernel=kernel)
+        assert kernel.runs == 4
+    pid = a.cells[0].outputs[0]["data"]["text/plain"]
+    # same process, nothing left of the first notebook
+    assert b.cells[0].outputs[0]["text"] == f"False {pid}\n"
+    assert b.cells[1].outputs[0]["data"]["text/plain"] == "42"
+    assert c.cells[0].outputs[0]["text"] == f"False {pid}\n"
+    assert kernel.manager.has_kernel is False  # stopped on exit
+
+
+def test_warm_kernel_stays_in_one_folder(tmp_path):
+    from mitlib.export.execution import WarmKernel
+
+    here = _notebook(tmp_path, "1")
+    (tmp_path / "ailleurs").mkdir()
+    there = tmp_path / "ailleurs" / "essai.ipynb"
+    there.write_bytes(here.read_bytes())
+    with WarmKernel() as kernel:
+        execute_notebook(here, kernel=kernel)
+        with pytest.raises(ValueError, match="Noyau réutilisé"):
+            execute_notebook(there, kernel=kernel)
+
+
+def test_export_lanes_share_the_pages_evenly_and_always_the_same_way():
+    from types import SimpleNamespace
+
+    from mitlib.export.exporter import _lanes
+
+    names = ["01_diagnostic_territorial.ipynb", "02_candidatures.ipynb"]
+    names += ["04_fiche_territoire.ipynb"] * 6 + ["03_binomes.ipynb"] * 5
+    names += ["05_planning.ipynb"]
+    runs = [(SimpleNamespace(notebook=n),) for n in names]
+    lanes = _lanes(runs, 2)
+    assert lanes == _lanes(list(runs), 2)
+    assert sorted(n for lane in lanes for n in lane) == list(range(14))
+    assert all(lane == sorted(lane) for lane in lanes)  # job order kept
+    # the two heaviest notebooks go to different lanes; loads within 2 s
+    where = {n: k for k, lane in enumerate(lanes) for n in lane}
+    assert where[0] != where[1]
+    cost = [
+        [
+            {"01": 3.0, "02": 3.3, "03": 1.9, "04": 1.3, "05": 1.9}[names[n][:2]]
+            for n in lane
+        ]
+        for lane in lanes
+    ]
+    assert abs(sum(cost[0]) - sum(cost[1])) <= 2.0
+    assert len(_lanes(runs, 8)) == 8 and all(_lanes(runs, 8))
+    assert _lanes(runs[:1], 2) == [[0]]

@@ -238,3 +238,30 @@ def test_sample_tables_load_cleanly_and_say_they_are_fictional(territory):
 def test_example_path_lists_available():
     with pytest.raises(FileNotFoundError, match="acteurs, (.+, )?evenements, locaux"):
         example_path("coachs_inconnus")
+
+
+def test_reuse_loaded_tables_reads_a_file_once_and_hands_out_copies(
+    tmp_path, territory, monkeypatch
+):
+    import mitlib.data.io as io
+
+    path = write(
+        tmp_path,
+        HEADER + "\nL1;Cancon;1 rue A;;;40;oui;\nL2;Cancon;2 rue B;;;x;oui;\n",
+    )
+    reads = []
+    real = io._load_table
+    monkeypatch.setattr(io, "_load_table", lambda *a: reads.append(a[0]) or real(*a))
+    with io.reuse_loaded_tables():
+        first = load_table(path, "locaux", territory)
+        first.data.loc[first.data.index[0], "adresse"] = "modifiée"
+        first.rejects.loc[:, "ligne"] = 0
+        second = load_table(path, "locaux", territory)
+        assert len(reads) == 1
+        assert second.data["adresse"].tolist() == ["1 rue A"]
+        assert second.rejects["ligne"].tolist() == [3]
+        path.write_text(HEADER + "\nL9;Cancon;9 rue C;;;50;oui;\n", encoding="utf-8")
+        third = load_table(path, "locaux", territory)  # changed on disk: read again
+        assert len(reads) == 2 and third.data["id"].tolist() == ["L9"]
+    load_table(path, "locaux", territory)
+    assert len(reads) == 3  # outside the block, every call reads

@@ -25,6 +25,7 @@ with :data:`NO_VALUE` (« — ») where a value does not exist.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -106,6 +107,7 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """Fold one character; may return zero, one or several characters."""
     if char in _SEPARATORS:
@@ -162,7 +164,12 @@ def fold(text: object) -> str:
     """
     if _is_missing(text):
         return ""
-    folded, _ = _fold_with_offsets(str(text))
+    return _fold_text(str(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_text(text: str) -> str:
+    folded, _ = _fold_with_offsets(text)
     return _SPACES.sub(" ", folded).strip()
 
 

@@ -14,7 +14,9 @@ ever read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,7 +37,13 @@ from mitlib.data.schemas import get_schema
 from mitlib.data.table_schema import TableSchema
 from mitlib.data.territory import Territory, load_territory
 
-__all__ = ["LoadResult", "example_path", "load_example", "load_table"]
+__all__ = [
+    "LoadResult",
+    "example_path",
+    "load_example",
+    "load_table",
+    "reuse_loaded_tables",
+]
 
 # Header aliases (folded, underscores) → schema column.
 _HEADER_ALIASES = {
@@ -182,6 +190,34 @@ def _map_headers(
     return df, warnings
 
 
+#: What :func:`load_table` read inside :func:`reuse_loaded_tables` (None outside).
+_LOADED: dict | None = None
+
+
+@contextlib.contextmanager
+def reuse_loaded_tables() -> Iterator[None]:
+    """Read each file once inside this block: a command that loads the same
+    table several times (the export: rejects, diagnosis, pairing, plan) gets a
+    copy of the first reading. A file changed on disk in between (size or
+    modification time) is read again."""
+    global _LOADED
+    outer, _LOADED = _LOADED, {} if _LOADED is None else _LOADED
+    try:
+        yield
+    finally:
+        _LOADED = outer
+
+
+def _copy(result: LoadResult) -> LoadResult:
+    return replace(
+        result,
+        data=result.data.copy(),
+        rejects=result.rejects.copy(),
+        problems=result.problems.copy(),
+        file_warnings=list(result.file_warnings),
+    )
+
+
 def load_table(
     path: Path | str, table: str, territory: Territory | None = None
 ) -> LoadResult:
@@ -197,6 +233,9 @@ def load_table(
     territory : Territory, optional
         Communes to resolve against (default: the bundled reference).
 
+    Inside :func:`reuse_loaded_tables`, a file is read once and each call
+    gets a copy of that reading.
+
     Raises
     ------
     TableError
@@ -209,9 +248,23 @@ def load_table(
     >>> len(res.rejects), res.fictional
     (0, True)
     """
-    path = Path(path)
-    schema = get_schema(table)
     territory = territory or load_territory()
+    if _LOADED is None:
+        return _load_table(Path(path), table, territory)
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _load_table(Path(path), table, territory)
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, table)
+    key += (id(territory),)
+    if key not in _LOADED:
+        _LOADED[key] = (territory, _load_table(Path(path), table, territory))
+    return _copy(_LOADED[key][1])
+
+
+def _load_table(path: Path, table: str, territory: Territory) -> LoadResult:
+    """:func:`load_table` without reuse."""
+    schema = get_schema(table)
     read = read_table(path)
     original = read.cells
     geoms = read.geoms

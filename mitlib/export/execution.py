@@ -1,8 +1,12 @@
 """Headless execution of the notebooks, with bounded waits.
 
-:func:`execute_notebook` runs a notebook top to bottom in a fresh kernel
-(papermill parameters injected into the cell tagged ``parameters``) and returns
-it executed; nothing is written.
+:func:`execute_notebook` runs a notebook top to bottom (papermill parameters
+injected into the cell tagged ``parameters``) and returns it executed; nothing
+is written. It runs in a fresh kernel, or in a :class:`WarmKernel` that runs
+several notebooks in turn: an export pays the kernel's start and its imports
+(pandas, geopandas, folium: most of a small notebook's time) once per worker
+instead of once per page. Before each notebook but the first, the warm kernel's
+namespace is emptied (``%reset -f``); the modules stay imported.
 
 No wait can stall an export. Every wait has a bound, and reaching one raises
 :class:`~mitlib.core.errors.ExecutionError` with a French message naming the
@@ -56,6 +60,7 @@ __all__ = [
     "NOTEBOOK_TIMEOUT",
     "POLL_SLICE",
     "STARTUP_TIMEOUT",
+    "WarmKernel",
     "execute_notebook",
 ]
 
@@ -160,9 +165,12 @@ class _BoundedClient(PapermillNotebookClient):
     """Papermill's notebook client with a whole-notebook deadline, the silent
     Output widget mimic, and French errors for every exceeded bound."""
 
-    def __init__(self, nb_man, *, notebook_name: str, **kw):
-        super().__init__(nb_man, **kw)
+    def __init__(self, nb_man, *, notebook_name: str, warm=None, **kw):
+        super().__init__(nb_man, km=None if warm is None else warm.manager, **kw)
         self.notebook_name = notebook_name
+        self.warm = warm
+        if warm is not None:
+            self.kc = warm.client  # None for the first notebook
         self.deadline = time.monotonic() + NOTEBOOK_TIMEOUT
         self.widget_registry = {
             "@jupyter-widgets/output": {"OutputModel": SilentOutputWidget}
@@ -178,6 +186,25 @@ class _BoundedClient(PapermillNotebookClient):
                 f"mais le noyau Python n'a plus répondu en {CELL_TIMEOUT} s. "
                 "Relancez ; si cela se reproduit, signalez-le à l'équipe mitlib."
             ) from error
+        finally:
+            if self.warm is not None:  # the kernel and its client live on
+                self.warm.runs += 1
+                self.warm.client = self.kc
+
+    def papermill_execute_cells(self):
+        if self.warm is not None and self.warm.runs:
+            self._reset_namespace()
+        super().papermill_execute_cells()
+
+    def _reset_namespace(self) -> None:
+        """Empty the warm kernel's namespace left by the previous notebook."""
+        msg_id = self.kc.execute(_RESET, silent=True, store_history=False)
+        reply = self.wait_for_reply(msg_id)
+        if reply is None or reply["content"]["status"] != "ok":
+            raise RuntimeError(
+                f"{self.notebook_name} : le noyau réutilisé n'a pas pu être remis "
+                "à zéro avant le notebook. Signalez-le à l'équipe mitlib."
+            )
 
     def _cell_timeout(self, _cell) -> int:
         left = int(self.deadline - time.monotonic())
@@ -237,11 +264,19 @@ class _BoundedEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(
-        cls, nb_man, kernel_name, *, notebook_name, kernel_manager_class, **_ignored
+        cls,
+        nb_man,
+        kernel_name,
+        *,
+        notebook_name,
+        kernel_manager_class,
+        warm=None,
+        **_ignored,
     ):
         return _BoundedClient(
             nb_man,
             notebook_name=notebook_name,
+            warm=warm,
             kernel_name=kernel_name,
             kernel_manager_class=kernel_manager_class,
             timeout=CELL_TIMEOUT,
@@ -254,46 +289,108 @@ class _BoundedEngine(NBClientEngine):
 
 papermill_engines.register(_ENGINE, _BoundedEngine)
 
+#: Run silently in a warm kernel before each notebook but the first.
+_RESET = "get_ipython().run_line_magic('reset', '-f')"
+
+
+class WarmKernel:
+    """A kernel that runs several notebooks of one folder, one after the other.
+
+    Use it as a context manager (the kernel stops on exit), and pass it to
+    :func:`execute_notebook`. The kernel starts with the first notebook, in
+    that notebook's folder. A notebook run in a warm kernel gives the same
+    outputs as in a fresh one as long as it changes no module state (mitlib's
+    caches hand out copies: see :func:`mitlib.data.territory.load_territory`).
+
+    Examples
+    --------
+    >>> with WarmKernel() as kernel:  # doctest: +SKIP
+    ...     first = execute_notebook("notebooks/01_diagnostic_territorial.ipynb",
+    ...                              kernel=kernel)
+    ...     fiche = execute_notebook("notebooks/04_fiche_territoire.ipynb",
+    ...                              {"epci": "200023307"}, kernel=kernel)
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        # closed by close(), when the kernel stops
+        self.log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.manager = _quiet_kernel_manager(self.log)(kernel_name="python3")
+        self.client = None
+        self.folder: Path | None = None
+        self.runs = 0
+
+    def close(self) -> None:
+        """Stop the kernel (at once: no notebook is running)."""
+        try:
+            if self.client is not None:
+                self.client.stop_channels()
+            if self.manager.has_kernel:
+                run_sync(self.manager.shutdown_kernel)(now=True)
+        finally:
+            self.log.close()
+
+    def __enter__(self) -> WarmKernel:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
 
 def execute_notebook(
-    path: Path | str, parameters: Mapping[str, object] | None = None
+    path: Path | str,
+    parameters: Mapping[str, object] | None = None,
+    *,
+    kernel: WarmKernel | None = None,
 ) -> nbformat.NotebookNode:
     """Run a notebook top to bottom with papermill; nothing is written.
 
     The notebook runs in its own folder with the ``python3`` kernel of the
-    current environment; parameters replace the cell tagged ``parameters``.
-    The kernel's own stderr is kept aside and shown only if execution fails.
-    Every wait is bounded (see the module's docstring): a cell, the notebook
-    or the kernel start-up taking too long raises
-    :class:`~mitlib.core.errors.ExecutionError` in French.
+    current environment (a fresh one, or ``kernel``); parameters replace the
+    cell tagged ``parameters``. The kernel's own stderr is kept aside and
+    shown only if execution fails. Every wait is bounded (see the module's
+    docstring): a cell, the notebook or the kernel start-up taking too long
+    raises :class:`~mitlib.core.errors.ExecutionError` in French.
     """
     import tempfile
 
+    path = Path(path)
+    if kernel is None:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+            return _execute(path, parameters, log, None)
+    if kernel.folder is None:
+        kernel.folder = path.parent.resolve()
+    elif kernel.folder != path.parent.resolve():
+        raise ValueError(f"Noyau réutilisé dans {kernel.folder}, pas {path.parent}")
+    return _execute(path, parameters, kernel.log, kernel)
+
+
+def _execute(path: Path, parameters, log, warm) -> nbformat.NotebookNode:
     import papermill
 
-    path = Path(path)
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        try:
-            return papermill.execute_notebook(
-                str(path),
-                None,
-                parameters=dict(parameters or {}),
-                engine_name=_ENGINE,
-                kernel_name="python3",
-                cwd=str(path.parent),
-                progress_bar=False,
-                log_output=False,
-                notebook_name=path.name,
-                kernel_manager_class=_quiet_kernel_manager(log),
-            )
-        except papermill.PapermillExecutionError as error:
-            raise _cell_error(error, path.name) from None
-        except Exception as error:
-            log.seek(0)
-            tail = log.read()[-2000:].strip()
-            if tail:
-                error.add_note(f"Sortie d'erreur du noyau ({path.name}) :\n{tail}")
-            raise
+    try:
+        return papermill.execute_notebook(
+            str(path),
+            None,
+            parameters=dict(parameters or {}),
+            engine_name=_ENGINE,
+            kernel_name="python3",
+            cwd=str(path.parent),
+            progress_bar=False,
+            log_output=False,
+            notebook_name=path.name,
+            kernel_manager_class=_quiet_kernel_manager(log),
+            warm=warm,
+        )
+    except papermill.PapermillExecutionError as error:
+        raise _cell_error(error, path.name) from None
+    except Exception as error:
+        log.seek(0)
+        tail = log.read()[-2000:].strip()
+        if tail:
+            error.add_note(f"Sortie d'erreur du noyau ({path.name}) :\n{tail}")
+        raise
 
 
 def _user_error_names() -> set[str]:

@@ -23,7 +23,7 @@ from mitlib.core.errors import ExecutionError
 from mitlib.core.text import format_fr
 from mitlib.data.fictional import is_fictional
 from mitlib.data.outputs import OutputFolder, inside, safe_name, safe_names
-from mitlib.export.execution import execute_notebook
+from mitlib.export.execution import WarmKernel, execute_notebook
 from mitlib.export.index import portal_facts, write_index
 from mitlib.export.inputs import INPUT_TABLES, find_inputs, input_provenance
 from mitlib.export.notebook_page import (
@@ -214,6 +214,7 @@ def export_all(
         A public export would contain a personal value of the inputs: nothing
         is published.
     """
+    from mitlib.data.io import reuse_loaded_tables
     from mitlib.data.privacy import personal_values
 
     if pdf:  # before the notebooks run: a missing engine is said at once
@@ -223,9 +224,12 @@ def export_all(
     inputs = find_inputs(directory)
     fictional = directory is None or is_fictional(*inputs.values())
     personal = personal_values(inputs) if public else []
-    with OutputFolder(
-        output, public=public, personal=personal, command="mit exporter"
-    ) as folder:
+    with (
+        OutputFolder(
+            output, public=public, personal=personal, command="mit exporter"
+        ) as folder,
+        reuse_loaded_tables(),  # rejects, diagnosis, pairing, plan: read once
+    ):
         staged = _export_into(
             folder.staging, inputs, fictional, public, progress, workers, pages, pdf
         )
@@ -287,47 +291,10 @@ def _export_into(
         )
         for job in todo
     ]
-    results: dict[int, list[Path]] = {}
-    if todo:
-        say(f"{len(todo)} notebooks à exécuter, {min(workers, len(todo))} à la fois")
     if runs:
-        # One process per worker, each driving its own kernel: no kernel
-        # client shares a thread or a ZeroMQ context with another. Workers
-        # (even a single one) ignore Ctrl-C; the main process stops them, and
-        # so their kernels, which watch their parent, at once.
-        # A worker that dies (killed, out of memory) breaks the pool at once
-        # (BrokenProcessPool): nothing waits for a page that cannot come.
-        pool = ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(runs))),
-            mp_context=multiprocessing.get_context("spawn"),
-        )
-        try:
-            with _sigint_ignored():  # workers start while this is in force
-                futures = {
-                    pool.submit(_export_page, *run): n for n, run in enumerate(runs)
-                }
-            for done, future in enumerate(as_completed(futures), 1):
-                n = futures[future]
-                results[n] = future.result()
-                say(f"[{done}/{len(todo)}] {runs[n][0].title} → {runs[n][0].output}")
-        except BrokenProcessPool as error:
-            _stop_workers(pool)
-            raise ExecutionError(
-                "Un processus d'exécution des notebooks s'est arrêté brutalement "
-                "(mémoire insuffisante ?) : aucun fichier n'a été publié. Fermez "
-                "d'autres programmes ou lancez l'export avec moins de notebooks à "
-                "la fois, puis relancez."
-            ) from error
-        except BaseException:
-            _stop_workers(pool)
-            raise
-        else:
-            pool.shutdown()
-    written = [p for n in sorted(results) for p in results[n]]
-    written += _write_rejects(territory, inputs, out / "rejets", say)
-    written += _write_tables(territory, inputs, out, say)
-    written += _write_pairing(inputs, out / "binomes", public, say)
-    written += _write_plans(inputs, out / "planning", public, say)
+        say(f"{len(runs)} notebooks à exécuter, {min(workers, len(runs))} à la fois")
+    steps = _table_steps(territory, inputs, out, public)
+    written = _run_lanes(runs, workers, say, steps)
     if pdf:
         from mitlib.export.pdf import write_pdfs
 
@@ -338,6 +305,98 @@ def _export_into(
     )
     say("Index : index.html")
     return written
+
+
+#: Relative cost of each notebook once its kernel is warm (seconds on the
+#: sample, measured), to share the pages between the lanes evenly.
+_COST = {
+    "01_diagnostic_territorial.ipynb": 3.0,
+    "02_candidatures.ipynb": 3.3,
+    "03_binomes.ipynb": 1.9,
+    "04_fiche_territoire.ipynb": 1.3,
+    "05_planning.ipynb": 1.9,
+}
+
+
+def _lanes(runs: list, workers: int) -> list[list[int]]:
+    """Share the runs between ``workers`` lanes, the same way on every export:
+    costliest first, each to the least loaded lane; a lane keeps job order."""
+    count = max(1, min(workers, len(runs)))
+    loads = [0.0] * count
+    lanes: list[list[int]] = [[] for _ in range(count)]
+    by_cost = sorted(range(len(runs)), key=lambda n: -_COST.get(runs[n][0].notebook, 2))
+    for n in by_cost:
+        lane = loads.index(min(loads))
+        lanes[lane].append(n)
+        loads[lane] += _COST.get(runs[n][0].notebook, 2)
+    return [sorted(lane) for lane in lanes]
+
+
+def _table_steps(territory, inputs: Mapping[str, Path], out: Path, public: bool):
+    """What the main process writes while the notebooks run, step by step."""
+    return [
+        lambda say: _write_rejects(territory, inputs, out / "rejets", say),
+        lambda say: _write_tables(territory, inputs, out, say),
+        lambda say: _write_pairing(inputs, out / "binomes", public, say),
+        lambda say: _write_plans(inputs, out / "planning", public, say),
+    ]
+
+
+def _run_lanes(runs: list, workers: int, say, steps) -> list[Path]:
+    """Execute the notebooks in lanes while the main process does ``steps``.
+
+    Each lane is one worker process driving one warm kernel
+    (:class:`~mitlib.export.execution.WarmKernel`): the kernel starts and
+    imports once per lane, not once per page. Lanes are fixed by
+    :func:`_lanes`, so every export runs each notebook after the same ones.
+    Workers ignore Ctrl-C (as do their kernels); the main process stops them,
+    and so their kernels, which watch their parent, at once. A worker that
+    dies (killed, out of memory) breaks its lane at once
+    (``BrokenProcessPool``): nothing waits for a page that cannot come.
+    Returns the pages (in job order), then what ``steps`` wrote.
+    """
+    futures: dict = {}
+    results: dict[int, list[Path]] = {}
+    pools: list[ProcessPoolExecutor] = []
+
+    def report(wait: bool) -> None:
+        pending = [f for f in futures if futures[f] not in results]
+        for future in as_completed(pending) if wait else pending:
+            if not future.done():
+                continue
+            n = futures[future]
+            results[n] = future.result()
+            job = runs[n][0]
+            say(f"[{len(results)}/{len(runs)}] {job.title} → {job.output}")
+
+    written: list[Path] = []
+    try:
+        with _sigint_ignored():  # workers start while this is in force
+            for lane in _lanes(runs, workers) if runs else []:
+                pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                )
+                pools.append(pool)
+                futures.update({pool.submit(_export_page, *runs[n]): n for n in lane})
+                pool.submit(_close_kernel)
+        for step in steps:
+            written += step(say)
+            report(wait=False)
+        report(wait=True)
+    except BrokenProcessPool as error:
+        _stop_workers(pools)
+        raise ExecutionError(
+            "Un processus d'exécution des notebooks s'est arrêté brutalement "
+            "(mémoire insuffisante ?) : aucun fichier n'a été publié. Fermez "
+            "d'autres programmes ou lancez l'export avec moins de notebooks à "
+            "la fois, puis relancez."
+        ) from error
+    except BaseException:
+        _stop_workers(pools)
+        raise
+    for pool in pools:
+        pool.shutdown()
+    return [p for n in sorted(results) for p in results[n]] + written
 
 
 @contextlib.contextmanager
@@ -355,22 +414,40 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def _stop_workers(pools: list[ProcessPoolExecutor]) -> None:
     """Stop the workers now (and so their kernels, which watch their parent)."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python ≥ 3.14
-    if terminate is not None:
-        terminate()
-    else:
-        for process in list((pool._processes or {}).values()):
-            process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    for pool in pools:
+        terminate = getattr(pool, "terminate_workers", None)  # Python ≥ 3.14
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list((pool._processes or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: The worker process's warm kernel (one per lane).
+_WORKER: dict[str, WarmKernel] = {}
+
+
+def _close_kernel() -> None:
+    """Stop the worker's warm kernel: the lane's last task."""
+    kernel = _WORKER.pop("kernel", None)
+    if kernel is not None:
+        kernel.close()
 
 
 def _export_page(job: Job, parameters: dict, info: PageInfo, out: Path) -> list[Path]:
-    """Execute one notebook and write its page(s): runs in a worker process."""
+    """Execute one notebook and write its page(s): runs in a worker process,
+    in the lane's warm kernel."""
     from mitlib.core.config import NOTEBOOKS_DIR
 
-    nb = normalize_notebook(execute_notebook(NOTEBOOKS_DIR / job.notebook, parameters))
+    if "kernel" not in _WORKER:
+        _WORKER["kernel"] = WarmKernel()
+    kernel = _WORKER["kernel"]
+    nb = normalize_notebook(
+        execute_notebook(NOTEBOOKS_DIR / job.notebook, parameters, kernel=kernel)
+    )
     targets = [(job.output, job.show_code)]
     if job.also_with_code:
         targets.append((job.also_with_code, True))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -91,15 +92,23 @@ class PlanInputs:
 
     @property
     def teams(self) -> pd.DataFrame:
-        """The marathon's projects, in natural id order, indexed by id."""
+        """The marathon's projects, in natural id order, indexed by id (a copy)."""
+        return self._teams.copy()
+
+    @property
+    def coaches(self) -> pd.DataFrame:
+        """The coaches, indexed by id (a copy)."""
+        return self._coaches.copy()
+
+    @cached_property
+    def _teams(self) -> pd.DataFrame:
         data = self.projets.data
         mine = data[data["marathon"].map(cell_text) == self.marathon].copy()
         mine.index = pd.Index(mine["id"].map(cell_text), name="equipe")
         return mine.loc[sorted(mine.index, key=natural_key)]
 
-    @property
-    def coaches(self) -> pd.DataFrame:
-        """The coaches, indexed by id."""
+    @cached_property
+    def _coaches(self) -> pd.DataFrame:
         data = self.coachs.data.copy()
         data.index = pd.Index(data["id"].map(cell_text), name="coach")
         return data

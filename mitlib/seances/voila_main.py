@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sys
 
+import mitlib.export  # noqa: F401 - before Voilà's imports: spares a slow one
+
 __all__ = ["main"]
 
 
