@@ -77,10 +77,10 @@ def test_ctrl_c_during_an_export_leaves_a_notice_and_the_next_run_is_clean(tmp_p
         start_new_session=True,
     )
     try:
-        for line in proc.stdout:  # wait until a kernel is at work
+        for line in proc.stdout:  # wait until the lanes are started
             if "à exécuter" in line:
                 break
-        time.sleep(2)
+        time.sleep(0.5)  # the whole export takes a few seconds only
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:

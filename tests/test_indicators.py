@@ -6,6 +6,7 @@ import pytest
 import shapely
 from conftest import assert_result, l93_points
 
+from mitlib.data.vocabularies import THEMES
 from mitlib.diagnostic.indicators import (
     aggregate,
     commune_indicators,
@@ -13,6 +14,7 @@ from mitlib.diagnostic.indicators import (
     coverage_matrix,
     indicator_labels,
     nearest_distance_km,
+    theme_flags,
 )
 
 
@@ -135,3 +137,69 @@ def test_every_indicator_has_a_french_label(territory):
     ]
     assert set(numeric) <= set(labels)
     assert ind.attrs["fictif"] is True
+
+
+def _coverage_by_hand(territory, acteurs) -> pd.DataFrame:
+    """The EPCI × theme matrix counted actor by actor (the definition)."""
+    wide = {"Pays", "département", "région"}
+    rows = {}
+    for siren in territory.epci["epci_siren"]:
+        counts = dict.fromkeys(THEMES, 0)
+        for _, actor in acteurs.iterrows():
+            if actor["epci_siren"] != siren and actor.get("perimetre") not in wide:
+                continue
+            themes = actor["themes"] if isinstance(actor["themes"], list) else []
+            for theme in set(themes) & set(THEMES):
+                counts[theme] += 1
+        rows[siren] = counts
+    return pd.DataFrame.from_dict(rows, orient="index")[list(THEMES)]
+
+
+def test_coverage_matrix_matches_a_count_actor_by_actor(tiny):
+    acteurs = pd.DataFrame(
+        {
+            "epci_siren": ["E1", "E1", "E2", None, "E9", "E2", "E1", "E2"],
+            "themes": [
+                ["tourisme", "tourisme"],  # a theme listed twice counts once
+                ["culture et patrimoine", "pas un thème"],
+                "tourisme",  # not a list: no theme
+                ["résilience alimentaire"],  # no EPCI, but a wide perimeter
+                ["tourisme"],  # an EPCI outside the territory, local
+                [],
+                ["artisanat et commerce", "tourisme"],
+                ["bien-vivre et bien-vieillir"],
+            ],
+            "perimetre": [
+                "commune",
+                "EPCI",
+                "région",
+                "département",
+                "EPCI",
+                "Pays",
+                None,
+                "commune",
+            ],
+        },
+        index=[10, 3, 7, 7, 0, 1, 2, 5],  # unordered, repeated: positions count
+    )
+    m = coverage_matrix(tiny, acteurs)
+    expected = _coverage_by_hand(tiny, acteurs.reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        m[list(THEMES)], expected, check_names=False, check_dtype=False
+    )
+    assert m["tourisme"].tolist() == [2, 0]  # E1: two local actors; E2: none
+    assert m["résilience alimentaire"].tolist() == [1, 1]  # the departmental one
+    assert m["epci_nom"].tolist() == ["CC Un", "CC Deux"]
+    assert m.index.name == "epci_siren" and m["tourisme"].dtype == np.int64
+
+
+def test_theme_flags_read_lists_only():
+    flags = theme_flags(
+        pd.Series(
+            [["tourisme", "tourisme"], "tourisme", None, ("culture et patrimoine",)]
+        )
+    )
+    assert list(flags.columns) == list(THEMES)
+    assert flags["tourisme"].tolist() == [True, False, False, False]
+    assert flags["culture et patrimoine"].tolist() == [False, False, False, True]
+    assert int(flags.to_numpy().sum()) == 2

@@ -2,8 +2,9 @@
 mitlib.render.offline): content, escaping, privacy, offline, bytes.
 
 The pages are checked as text: the GeoJSON payloads are decoded from the
-``L.geoJson(...)`` calls, the legend from its ``data-bornes`` attribute and the
-search list from its ``<option>`` elements.
+``L.geoJson(mitlib.unpack(...))`` calls (:func:`unpack` does in Python what
+``assets/maps_packed.js`` does in the page), the legend from its
+``data-bornes`` attribute and the search list from its ``<option>`` elements.
 """
 
 from __future__ import annotations
@@ -23,18 +24,29 @@ import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from mitlib.core.text import format_fr
 from mitlib.data.fictional import FICTIONAL_COLUMN
 from mitlib.data.io import example_path, load_example
 from mitlib.data.territory import LAMBERT93, WGS84, load_territory
+from mitlib.diagnostic import maps as diagnostic_maps
 from mitlib.diagnostic.maps import (
     add_actors_layer,
     add_events_layer,
     add_premises_layer,
     diagnosis_map,
 )
+from mitlib.render import geojson
+from mitlib.render import maps as render_maps
 from mitlib.render.classify import classify_values
+from mitlib.render.geojson import (
+    feature,
+    main_bounds_lonlat,
+    map_contours,
+    pack_features,
+    script_json,
+)
 from mitlib.render.maps import add_search_control, choropleth_map
 from mitlib.render.offline import external_references, new_map, render_html, save_map
 from mitlib.render.palettes import CATEGORY_COLORS, NO_DATA_COLOR
@@ -176,8 +188,39 @@ def payloads(page: str, call: str) -> list:
     return [decoder.raw_decode(page, mo.end())[0] for mo in re.finditer(call, page)]
 
 
+def unpack(data: dict) -> dict:
+    """The GeoJSON FeatureCollection of a packed layer, as ``mitlib.unpack``
+    rebuilds it in the page (``assets/maps_packed.js``)."""
+    texts, scale = data["d"], data["k"]
+
+    def text(x):
+        return texts[x] if isinstance(x, int) else x
+
+    def positions(q):
+        if q and isinstance(q[0], list):
+            return [positions(c) for c in q]
+        xy = np.cumsum(np.array(q).reshape(-1, 2), axis=0)
+        return [[x / scale, y / scale] for x, y in xy.tolist()]
+
+    out = []
+    for g, *values in data["f"]:
+        p = {k: v for k, v in zip(data["p"], values, strict=True) if v is not None}
+        for key in ("t", "h"):
+            if key in p:
+                p[key] = text(p[key])
+        if "v" in p:
+            p["v"] = [text(v) for v in p["v"]]
+        if isinstance(g, list):
+            g = {"type": "Point", "coordinates": g}
+        elif "q" in g:
+            g = {"type": g["type"], "coordinates": positions(g["q"])}
+        out.append({"type": "Feature", "geometry": g, "properties": p})
+    return {"type": "FeatureCollection", "features": out}
+
+
 def features(page: str) -> list[dict]:
-    return [f for fc in payloads(page, r"L\.geoJson\(") for f in fc["features"]]
+    packed = payloads(page, r"L\.geoJson\(mitlib\.unpack\(")
+    return [f for data in packed for f in unpack(data)["features"]]
 
 
 def layer_options(page: str) -> list[dict]:
@@ -510,3 +553,124 @@ def test_lambert93_inputs_are_reprojected(density):
     page = render_html(choropleth_map(density.to_crs(LAMBERT93), "densite"))
     lon, lat = features(page)[0]["geometry"]["coordinates"][0][0][0]
     assert 0 < lon < 2 and 44 < lat < 45
+
+
+# ---------------------------------------------------------------------------
+# Large territories: packed layers, simplified contours
+# ---------------------------------------------------------------------------
+
+
+def test_packed_layer_unpacks_to_the_same_geojson():
+    point = {"type": "Point", "coordinates": [0.70356, 44.40713]}
+    square = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[0.7, 44.4], [0.71, 44.4], [0.71, 44.41], [0.7, 44.41], [0.7, 44.4]]]
+        ],
+    }
+    line = {"type": "LineString", "coordinates": [[0.7, 44.4], [0.69999, 44.40001]]}
+    feats = [
+        feature(point, t="Local L-1", v=["commerce", "1 rue du Lot", ""], s=1),
+        feature(point, t="Local L-2", h="Local L-2 (atelier)", v=["commerce", "", ""]),
+        feature(square, code_insee="47323", t="Villeneuve-sur-Lot", v=["47323"]),
+        feature(line, t="commerce", v=[]),
+    ]
+    packed = pack_features(feats)
+    assert packed["d"] == ["commerce"]  # the only repeated text of three letters+
+    assert packed["p"] == ["code_insee", "h", "s", "t", "v"]
+    assert packed["f"][0] == [[0.70356, 44.40713], None, None, 1, "Local L-1",
+                              [0, "1 rue du Lot", ""]]  # fmt: skip
+    assert packed["f"][3][0] == {"type": "LineString", "q": [70000, 4440000, -1, 1]}
+    round_trip = unpack(json.loads(script_json(packed)))["features"]
+    assert json.dumps(round_trip, sort_keys=True) == json.dumps(feats, sort_keys=True)
+
+
+def _as_a_region(monkeypatch) -> None:
+    """Simplify the Pays (4,400 vertices) as if it were a region."""
+    monkeypatch.setattr(geojson, "SIMPLIFY_ABOVE", 1_000)
+
+
+def test_large_coverage_is_simplified_keeping_shared_borders(territory, monkeypatch):
+    _as_a_region(monkeypatch)
+    shown = map_contours(territory.communes, territory.epci)
+    assert shown.decimals == 4
+    assert shown.tolerance_m == pytest.approx(71_000 / geojson.VIEW_PIXELS, rel=0.02)
+    before = shapely.get_num_coordinates(territory.communes.geometry.values).sum()
+    after = shapely.get_num_coordinates(shown.communes.geometry.values).sum()
+    assert after < before
+    assert shapely.coverage_is_valid(shown.communes.geometry.values)  # no gap, overlap
+    assert shown.communes.index.equals(territory.communes.index)
+    for siren, epci in shown.epci.set_index("epci_siren").geometry.items():
+        own = shown.communes[shown.communes["epci_siren"] == siren].geometry.values
+        assert epci.equals(shapely.coverage_union_all(own)), siren
+
+
+def _vertices(geometry: dict) -> set[tuple[float, float]]:
+    coords = shapely.get_coordinates(shapely.geometry.shape(geometry))
+    return set(map(tuple, coords.tolist()))
+
+
+def test_large_map_shares_borders_and_draws_on_a_canvas(territory, monkeypatch):
+    unchanged = render_html(diagnosis_map(territory, column="population"))
+    _as_a_region(monkeypatch)
+    page = render_html(diagnosis_map(territory, column="population"))
+    assert '"preferCanvas": true' in page and 'preferCanvas": true' not in unchanged
+    feats = features(page)
+    communes = [f for f in feats if "code_insee" in f["properties"]]
+    epci = [f for f in feats if "epci_siren" in f["properties"]]
+    assert len(communes) == 133 and len(epci) == 5
+    commune_vertices = set().union(*(_vertices(f["geometry"]) for f in communes))
+    for f in epci:  # every EPCI border runs along commune borders
+        assert _vertices(f["geometry"]) <= commune_vertices
+    assert all(round(x, 4) == x for x, _ in commune_vertices)
+    assert len(page) < len(unchanged)
+    communes_layer, epci_layer = layer_options(page)[:2]
+    assert {s["weight"] for s in communes_layer["styles"]} == {0.3}  # thinner
+    assert epci_layer["styles"][0]["weight"] == 1.5
+
+
+def test_small_map_keeps_its_contours(territory, page):
+    assert '"preferCanvas": true' not in page
+    first = next(f for f in features(page) if "code_insee" in f["properties"])
+    code = first["properties"]["code_insee"]
+    own = territory.communes.set_index("code_insee").geometry[code]
+    expected = shapely.transform(own, lambda c: np.round(c, 5))
+    assert shapely.geometry.shape(first["geometry"]).equals_exact(expected, 0)
+
+
+def test_map_opens_on_the_main_part_of_a_territory(territory):
+    far = territory.communes.iloc[:1].copy()  # a commune moved to La Réunion
+    far["geometry"] = far.translate(55.5 - 0.7, -21.1 - 44.4)
+    far["code_insee"] = "97411"
+    both = pd.concat([territory.communes, far], ignore_index=True)
+    lon, lat = main_bounds_lonlat(both)
+    minx, miny, maxx, maxy = territory.communes.total_bounds
+    assert lon.tolist() == [minx, maxx] and lat.tolist() == [miny, maxy]
+    page = render_html(choropleth_map(both, "population"))
+    assert f"[[{miny}, {minx}], [{maxy}, {maxx}]]" in page  # fitBounds
+
+
+def test_cluster_is_on_the_map_before_its_markers(monkeypatch):
+    """Markers added to a cluster not yet on the map cost a quadratic scan."""
+    page = render_html(add_premises_layer(None, make_locaux()))
+    on_map = re.search(r"(marker_cluster_\d+)\.addTo\(map_\d+\)", page)
+    markers = page.index(f"addTo({on_map.group(1)})")
+    assert on_map.start() < markers
+    assert '"chunkedLoading": true' not in page
+    monkeypatch.setattr(render_maps, "CHUNKED_ABOVE", 4)  # 5 premises: in chunks
+    chunked = render_html(add_premises_layer(None, make_locaux()))
+    assert '"chunkedLoading": true' in chunked
+
+
+def test_many_actors_and_events_open_unticked(territory, monkeypatch):
+    def added(page: str) -> int:
+        return len(re.findall(r"feature_group_\d+\.addTo\(map_\d+\)", page))
+
+    tables = {"acteurs": make_acteurs(), "evenements": make_evenements()}
+    shown = render_html(diagnosis_map(territory, **tables))
+    assert added(shown) == 5  # four categories of actors, the events
+    monkeypatch.setattr(diagnostic_maps, "UNTICKED_POINTS_ABOVE", 6)  # 7 points
+    page = render_html(diagnosis_map(territory, **tables))
+    assert added(page) == 0
+    assert page.count("L.featureGroup(") == 5  # still in the layer switcher
+    assert js_text("Événements locaux (2)") in page

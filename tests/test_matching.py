@@ -14,11 +14,15 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
+import mitlib.binomes.bipartite as bipartite
 import mitlib.binomes.lexicographic as lexicographic
 import mitlib.solve.milp as milp_layer
+from mitlib.binomes import reassign
+from mitlib.binomes.configurations import Configurations, cheapest_sets
 from mitlib.binomes.matching import Assignment, InfeasibleError, assign, greedy_assign
 from mitlib.core.text import fold
 from mitlib.solve import flows
+from mitlib.solve.milp import Deadline
 
 TOL = 1e-6
 DATA = Path(__file__).parent / "data"
@@ -347,9 +351,13 @@ def test_correlated_time_limit_is_honoured_and_gap_reported():
     elapsed = time.perf_counter() - start
     assert_valid(result, aff, capacity=cap)
     assert elapsed < 3 * 1.15 + 0.5
+    assert result.status in {"optimal", "gap"}
+    for stage in result.stages:  # both levels: a finite bound, above the value
+        assert np.isfinite(stage["bound"])
+        assert stage["bound"] >= stage["value"] - TOL
     fair = result.stages[0]
-    assert fair["bound"] >= fair["value"] - TOL
     if result.status == "gap":
+        assert np.isfinite(result.gap) and 0 <= result.gap < 1
         assert result.gap == pytest.approx(_gap(fair), abs=1e-12)
     # Far better than the total-mode optimum's worst project.
     assert result.worst_project > assign(aff, per_project=3, capacity=cap).worst_project
@@ -357,6 +365,165 @@ def test_correlated_time_limit_is_honoured_and_gap_reported():
 
 def _gap(stage):
     return max(stage["bound"] - stage["value"], 0) / abs(stage["bound"])
+
+
+# ---------------------------------------------------------------------------
+# Configuration LP and exact reassignments (exactly k per project)
+# ---------------------------------------------------------------------------
+
+
+def brute_force_exact(scores, k, cap):
+    """All assignments of exactly ``k`` coaches per project, vectorised:
+    (best total, best (worst project, total))."""
+    n_p, n_c = scores.shape
+    subsets = np.array(list(itertools.combinations(range(n_c), k)))
+    onehot = np.zeros((len(subsets), n_c), dtype=np.int8)
+    onehot[np.arange(len(subsets))[:, None], subsets] = 1
+    values = scores[:, subsets].sum(axis=2)  # project × subset
+    grid = np.array(list(itertools.product(range(len(subsets)), repeat=n_p)))
+    ok = (onehot[grid].sum(axis=1) <= cap).all(axis=1)
+    sums = values[np.arange(n_p), grid[ok]]
+    worst, total = sums.min(axis=1), sums.sum(axis=1)
+    best = np.lexsort((total, worst))[-1]
+    return total.max(), (worst[best], total[best])
+
+
+def tight_correlated(seed, n_p, n_c, k):
+    """Correlated scores; capacities 1 or 2, a place or two of slack."""
+    rng = np.random.default_rng(500 + seed)
+    aff = correlated_frame(rng, n_p, n_c)
+    cap = np.ones(n_c, dtype=int)
+    extra = n_p * k - n_c + 1 + seed % 2
+    cap[rng.choice(n_c, size=min(extra, n_c), replace=False)] += 1
+    return aff, pd.Series(cap, index=aff.columns)
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_p", "n_c", "k"),
+    [
+        (0, 4, 6, 2),
+        (1, 4, 6, 2),
+        (2, 4, 7, 2),
+        (3, 4, 7, 2),
+        (4, 3, 7, 3),
+        (5, 3, 6, 3),
+    ],
+)
+def test_equitable_and_total_against_brute_force_with_tight_capacities(
+    seed, n_p, n_c, k
+):
+    """Correlated preferences, scarce good coaches: the flow, configuration
+    and MILP routes give the brute-force optimum of both modes, every bound
+    reported is valid and the status is proven."""
+    aff, cap = tight_correlated(seed, n_p, n_c, k)
+    best_total, (best_worst, total_at_worst) = brute_force_exact(
+        aff.to_numpy(), k, cap.to_numpy()
+    )
+    tot = assign(aff, per_project=k, capacity=cap)
+    fair = assign(aff, per_project=k, capacity=cap, mode="equitable")
+    for result in (tot, fair):
+        assert_valid(result, aff, per_project=k, capacity=cap)
+        assert result.status == "optimal"
+    assert tot.total == pytest.approx(best_total, abs=TOL)
+    assert fair.worst_project == pytest.approx(best_worst, abs=TOL)
+    assert fair.total == pytest.approx(total_at_worst, abs=TOL)
+    assert fair.stages[0]["bound"] >= best_worst - TOL
+    assert fair.stages[1]["bound"] >= total_at_worst - TOL
+
+
+def test_configuration_lp_proves_the_max_min_without_any_milp(monkeypatch):
+    """The flows leave a gap on this instance; the configuration LP just
+    above the incumbent is proven infeasible, which proves it optimal."""
+    rng = np.random.default_rng(4)
+    aff, cap = random_instance(rng, 6, 10, 2, slack=3)
+    monkeypatch.setattr(bipartite, "_MAX_PROBES", 0)
+    flows_only = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    assert flows_only.stages[0]["solver"] == "milp"  # needed the MILP
+    monkeypatch.undo()
+    monkeypatch.setattr(milp_layer, "milp", fake_timeout)
+    result = assign(aff, per_project=2, capacity=cap, mode="equitable")
+    assert result.stages[0]["solver"] == "configurations"
+    assert result.stages[0]["status"] == "optimal"
+    assert result.worst_project == pytest.approx(flows_only.worst_project, abs=TOL)
+
+
+def test_cheapest_sets_against_enumeration():
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        n_c, k = int(rng.integers(3, 9)), int(rng.integers(1, 5))
+        k = min(k, n_c)
+        a = np.round(rng.random((3, n_c)), 1)  # ties on purpose
+        a[rng.random((3, n_c)) < 0.15] = -np.inf  # forbidden pairs
+        w = np.round(rng.random((3, n_c)), 1) * (rng.random((3, n_c)) < 0.6)
+        if trial % 2:
+            w = w - np.where(np.isfinite(a), a, 0)  # negative costs (total LP)
+        t = float(rng.random() * k)
+        cost, sets = cheapest_sets(a, w, k, t)
+        for p in range(3):
+            valid = [
+                list(s)
+                for s in itertools.combinations(range(n_c), k)
+                if a[p, list(s)].sum() >= t
+            ]
+            if not valid:
+                assert cost[p] == np.inf and (sets[p] == -1).all()
+                continue
+            assert cost[p] == pytest.approx(min(w[p, s].sum() for s in valid))
+            assert len(set(sets[p])) == k and a[p, sets[p]].sum() >= t
+            assert w[p, sets[p]].sum() == pytest.approx(cost[p])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_configuration_probes_dives_and_total_bound_are_sound(seed):
+    """A threshold proven infeasible lies above the brute-force max-min
+    value; a dive reaches its target within the capacities; the total bound
+    at a floor is above the brute-force total at that floor."""
+    aff, cap = tight_correlated(10 + seed, 4, 7, 2)
+    scores, caps = aff.to_numpy(), cap.to_numpy()
+    _, (best_worst, total_at_worst) = brute_force_exact(scores, 2, caps)
+    allowed = np.ones(scores.shape, dtype=bool)
+    configs = Configurations(scores, allowed, caps, 2)
+    proven_above = []
+    for t in best_worst + np.array([-0.2, -0.05, -1e-9, 0.0, 1e-9, 0.02, 0.1, 0.3]):
+        answer = configs.probe(t, Deadline(None)).status
+        assert answer in {"feasible", "infeasible", "unknown"}
+        if answer == "infeasible":
+            assert t > best_worst
+            proven_above.append(t)
+        chosen = configs.dive(t, Deadline(None))
+        if chosen is not None:
+            assert (chosen.sum(axis=1) == 2).all() and (
+                chosen.sum(axis=0) <= caps
+            ).all()
+            assert (scores * chosen).sum(axis=1).min() >= t - 1e-12
+    assert configs.probe(best_worst, Deadline(None)).status != "infeasible"
+    assert proven_above and min(proven_above) <= best_worst + 0.3
+    bound = configs.max_total(best_worst - 1e-9, Deadline(None))
+    assert total_at_worst - TOL <= bound < np.inf
+
+
+def test_reassign_keeps_counts_capacities_and_floors():
+    rng = np.random.default_rng(21)
+    aff = correlated_frame(rng, 12, 9).to_numpy()
+    caps = np.full(9, 5)
+    allowed = rng.random(aff.shape) > 0.1
+    start = np.zeros(aff.shape, dtype=bool)
+    load = np.zeros(9, dtype=int)
+    for p in range(12):  # a feasible start: allowed coaches with room
+        for j in np.argsort(-aff[p]):
+            if allowed[p, j] and load[j] < caps[j] and start[p].sum() < 3:
+                start[p, j] = True
+                load[j] += 1
+    assert (start.sum(axis=1) == 3).all()
+    lifted = reassign.lift(aff, allowed, caps, start, 3, Deadline(None))
+    floor = (aff * lifted).sum(axis=1).min()
+    raised = reassign.raise_total(aff, allowed, caps, lifted, 3, floor, Deadline(None))
+    for x in (lifted, raised):
+        assert (x.sum(axis=1) == 3).all() and (x.sum(axis=0) <= caps).all()
+        assert not (x & ~allowed).any()
+    assert floor >= (aff * start).sum(axis=1).min()
+    assert (aff * raised).sum(axis=1).min() >= floor
+    assert (aff * raised).sum() >= (aff * lifted).sum()
 
 
 @pytest.mark.parametrize("mode", ["total", "equitable"])
@@ -655,6 +822,8 @@ def test_solve_error_is_retried_with_other_highs_options(monkeypatch):
 
 def test_solve_error_retry_order_and_give_up(monkeypatch):
     """Every option set is tried in turn; if all fail, the stage is a gap."""
+    # Without the configuration LP, which proves this max-min value alone.
+    monkeypatch.setattr(bipartite, "_MAX_PROBES", 0)
     rng = np.random.default_rng(4)
     aff, cap = random_instance(rng, 6, 10, 2, slack=3)
     exact = assign(aff, per_project=2, capacity=cap, mode="equitable")
@@ -847,6 +1016,8 @@ def fake_timeout(*_args, **_kwargs):
 
 
 def test_time_limit_keeps_incumbent_and_reports_gap(monkeypatch):
+    # Without the configuration LP, which proves this max-min value alone.
+    monkeypatch.setattr(bipartite, "_MAX_PROBES", 0)
     rng = np.random.default_rng(4)
     aff, cap = random_instance(rng, 6, 10, 2, slack=3)
     exact = assign(aff, per_project=2, capacity=cap, mode="equitable")

@@ -4,8 +4,8 @@ Levels: the coverage of the needed domains (when asked), then the mode's
 objectives, ``"total"`` alone or ``"equitable"`` (the worst project, then the
 total). Each level is maximised with the values reached by the previous ones
 kept as rows, and a solution replaces the incumbent only if it keeps them;
-see :func:`solve_levels`. Bipartite models take the flow routes of
-:mod:`mitlib.binomes.bipartite`; the others are solved by
+see :func:`solve_levels`. Bipartite models take the flow and configuration
+routes of :mod:`mitlib.binomes.bipartite`; the others are solved by
 :func:`mitlib.solve.milp.maximize` (:func:`maximin` for the worst project).
 """
 
@@ -24,11 +24,13 @@ from mitlib.binomes.bipartite import (
     fair_total,
     flow_total,
     proven,
+    skip_milp,
 )
 from mitlib.binomes.instance import InfeasibleError, Instance, hall_diagnosis
 from mitlib.binomes.model import Model, on_pairs, worst
 from mitlib.solve import flows
 from mitlib.solve.milp import (
+    GAP,
     INFEASIBLE,
     OPTIMAL,
     Deadline,
@@ -54,7 +56,8 @@ __all__ = ["COVERAGE_SLACK", "maximin", "solve_levels"]
 COVERAGE_SLACK = 1e-4
 #: Relative tolerance under which a value equal to its bound is proven.
 _PROOF_TOLERANCE = 1e-6
-#: Share of the time left given to the max-min MILP when a total stage follows.
+#: Share of the time left given to the max-min level when a total level
+#: follows (flows, searches and MILP together).
 _FIRST_STAGE_SHARE = 0.5
 
 
@@ -94,10 +97,14 @@ def solve_levels(model: Model, mode: str, deadline: Deadline):
 
     Bipartite models (no quota, no coverage) take faster exact routes: the
     total optimum by min-cost flow (:func:`flow_total`); the max-min value
-    proven by its bounds when the flow heuristics reach them
-    (:func:`fair_start`), otherwise a MILP started from that incumbent and
-    bound, on the pairs that can reach it; the total under the max-min
-    value bounded by the total optimum and solved on the pairs that keep it.
+    proven by its bounds when the flow heuristics or the configuration
+    search reach them (:func:`fair_start`), otherwise a MILP started from
+    that incumbent and bound, on the pairs that can reach it; the total
+    under the max-min value bounded by the total optimum (and the
+    configuration LP) and solved on the pairs that keep it
+    (:func:`fair_total`). With a time limit, the max-min level has
+    :data:`_FIRST_STAGE_SHARE` of the time left, the total level the rest;
+    a MILP too large for its share is skipped (the incumbent is kept).
     """
     inst = model.inst
     n_p, n_z, n_x = len(inst.projects), model.n_vars, model.nx
@@ -122,6 +129,7 @@ def solve_levels(model: Model, mode: str, deadline: Deadline):
     stages: list[dict] = []
     best_total: Outcome | None = None  # total optimum by flow, a bound
     simple = False
+    configs = None  # configuration pool of the max-min stage
     for level in levels:
         start = time.perf_counter()
         extra_bound = math.inf
@@ -149,18 +157,26 @@ def solve_levels(model: Model, mode: str, deadline: Deadline):
                     _no_solution(warm, inst, model)
                 incumbent = model.integral(warm.x)
             high = model.maximin_bound()
+            # This level's share of the time left (flows, searches, MILP).
+            left = deadline.left()
+            stage = Deadline(None if left is None else left * _FIRST_STAGE_SHARE)
             if model.bipartite:
-                incumbent, high, simple = fair_start(model, incumbent, deadline)
+                incumbent, high, simple, configs = fair_start(model, incumbent, stage)
             low = worst_of(incumbent)
             extra_bound = high
             if model.bipartite and proven(low, high):
-                out = Outcome(incumbent.copy(), OPTIMAL, high, "flow")
+                how = "flow" if configs is None else "configurations"
+                out = Outcome(incumbent.copy(), OPTIMAL, high, how)
             else:
-                left = deadline.left()
-                seconds = None if left is None else left * _FIRST_STAGE_SHARE
-                seconds = milp_seconds(seconds, model.nx)
+                seconds = milp_seconds(stage.left(), model.nx)
+                keep = np.ones(n_x, dtype=bool)
                 if simple:
                     keep = flows.usable_pairs(model.ep, model.a, n_p, inst.hi, low)
+                if model.bipartite and skip_milp(
+                    stage.left(), int(keep.sum()), searched=configs is not None
+                ):
+                    out = Outcome(incumbent.copy(), GAP, high, "flow")
+                elif simple:
                     sub, idx = model.restricted(keep)
                     out = on_pairs(
                         model, sub, idx, maximin(sub, sub.rows, low, high, seconds)
@@ -182,7 +198,9 @@ def solve_levels(model: Model, mode: str, deadline: Deadline):
             if proven(total_of(incumbent), extra_bound):
                 out = Outcome(incumbent.copy(), OPTIMAL, extra_bound, "flow")
             else:
-                out, incumbent = fair_total(model, incumbent, floor, simple, deadline)
+                out, incumbent = fair_total(
+                    model, incumbent, floor, simple, deadline, configs
+                )
             value_of, tol = total_of, 0.0
         else:
             out = maximize(

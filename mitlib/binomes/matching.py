@@ -28,16 +28,30 @@ rules, :func:`assign` returns a best one for the chosen mode:
     NP-hard in general. Without quota nor coverage it is first attacked with
     flows (see :func:`mitlib.binomes.bipartite.fair_start`): upper bounds
     (each project's best ``k`` pairs; a max-flow check on the pairs able to
-    reach a threshold; a Lagrangian bound from weighted flows, which tends to
-    the LP relaxation's) and incumbents (weighted flows, a local search raising
-    the worst project). When an incumbent reaches a bound, the value is
+    reach a threshold) and incumbents (weighted flows). When they leave a
+    gap, with exactly ``k`` coaches per project and no forced pair, the
+    *configuration LP* takes over (:mod:`mitlib.binomes.configurations`):
+    each project picks a set of ``k`` coaches reaching the threshold, the LP
+    relaxes that choice, and coach prices with exact pricing *prove* a
+    threshold out of reach; a bisection gives the bound, far tighter than
+    the pair LP's when every project prefers the same coaches. Incumbents
+    come from dives guided by that LP and from large-neighbourhood
+    reassignments solved exactly by flows (:mod:`mitlib.binomes.reassign`);
+    the LP just above the incumbent, proven infeasible, proves it optimal.
+    Otherwise (a range of coaches per project, forced pairs) a local search
+    and a Lagrangian bound from weighted flows (which tends to the LP
+    relaxation's) are used. When an incumbent reaches a bound, the value is
     proven without branching; otherwise a MILP starts with ``t`` between
     the incumbent and the bound, on the pairs that can reach the incumbent.
-    The total stage is bounded by the total optimum and solved on the pairs
-    that keep ``t*``. Other instances use the MILPs directly. With a
-    ``time_limit``, the first stage gets half of what is left, so the second
-    is not starved, and the best assignment found is returned with its
-    proven gap.
+    The total stage is bounded by the total optimum (and, after a
+    configuration search, by the configuration LP of the total at the floor,
+    its incumbent raised by reassignments) and solved on the pairs that keep
+    ``t*``. Other instances use the MILPs directly. With a ``time_limit``,
+    the first stage gets half of what is left, so the second is not starved;
+    on bipartite models, a MILP that cannot finish its presolve in its
+    share, or larger than 5 000 pairs after a configuration search
+    (measured: HiGHS improved nothing there), is skipped; the best
+    assignment found is returned with its proven gap.
 
 MILPs run with no relative gap tolerance (HiGHS keeps its absolute one,
 1e-6). A level's optimum is kept as a constraint of the next levels: the
@@ -72,8 +86,12 @@ Each project's **referent** is its assigned coach with the highest affinity
 Determinism: projects and coaches are sorted by id before the model is
 built, and HiGHS is deterministic, so the same inputs give the same pairs,
 whatever the order of the rows. No random tie-breaking perturbation is
-added: the scores are used as given. With a ``time_limit`` the result may
-depend on the machine's speed (see :attr:`Assignment.status`).
+added: the scores are used as given. The reassignments draw which coach each
+project frees from a generator with a fixed seed; without a time limit,
+they and the configuration search stop on counts (rounds, probes, dives),
+not on the clock. With
+a ``time_limit`` the result may depend on the machine's speed (see
+:attr:`Assignment.status`).
 
 Before solving, simple counts are checked (total capacity, possible coaches
 per project, quota capacity, forced pairs). If the solver still finds no
@@ -87,8 +105,10 @@ This module is the public door (modes, result, the two functions); the work
 is done by :mod:`mitlib.binomes.instance` (inputs and diagnostics),
 :mod:`mitlib.binomes.model` (the linear model),
 :mod:`mitlib.binomes.lexicographic` (the objective levels),
-:mod:`mitlib.binomes.bipartite` (flow routes) and :mod:`mitlib.solve.milp`
-(HiGHS).
+:mod:`mitlib.binomes.bipartite` (flow routes),
+:mod:`mitlib.binomes.configurations` (configuration LP),
+:mod:`mitlib.binomes.reassign` (exact reassignments) and
+:mod:`mitlib.solve.milp` (HiGHS).
 """
 
 from __future__ import annotations

@@ -93,10 +93,16 @@ def locate(
         # it is « far », not a warning printed in English
         with np.errstate(invalid="ignore"):
             far = ~(pts.distance(own) <= COMMUNE_TOLERANCE_M)
-        outline = shapely.union_all(polys.values)
-        outside = ~pts.within(outline.buffer(COMMUNE_TOLERANCE_M))
         status[far[far].index] = OUTSIDE_COMMUNE
-        status[outside[outside].index] = OUTSIDE_TERRITORY
+        # near its own commune is inside the territory: only the far points
+        # are looked up, as the distance to the nearest commune of all
+        far_pts = pts[far].values
+        near, _ = shapely.STRtree(polys.values).query_nearest(
+            far_pts, max_distance=COMMUNE_TOLERANCE_M
+        )
+        outside = np.ones(len(far_pts), dtype=bool)
+        outside[near] = False
+        status[pts[far].index[outside]] = OUTSIDE_TERRITORY
         for i in status.index[status != POSITION_OK]:
             hint = ""
             if 40 < lon[i] < 52 and -6 < lat[i] < 10:

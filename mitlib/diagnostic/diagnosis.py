@@ -230,7 +230,7 @@ def comparison_table(
         columns[diag.epci.loc[epci, "epci_nom"]] = diag.epci.loc[epci]
     columns[diag.territory.name] = diag.total.iloc[0]
     if departement is not None:
-        area = departement.communes_l93.area.sum() / 1e6
+        area = departement.areas_km2.sum()
         pop = int(departement.communes["population"].sum())
         columns[departement.name] = pd.Series(
             {

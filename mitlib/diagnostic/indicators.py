@@ -38,6 +38,7 @@ __all__ = [
     "coverage_matrix",
     "indicator_labels",
     "nearest_distance_km",
+    "theme_flags",
 ]
 
 #: Default distance beyond which a commune is a "zone blanche" of support.
@@ -143,8 +144,26 @@ def nearest_distance_km(
     return pd.Series(dist / 1000.0, index=origins.index, name=name)
 
 
-def _has(values: pd.Series, item: str) -> pd.Series:
-    return values.map(lambda xs: item in xs if isinstance(xs, list | tuple) else False)
+def theme_flags(themes: pd.Series) -> pd.DataFrame:
+    """One boolean column per theme of :data:`~mitlib.data.vocabularies.THEMES`:
+    does the row's list of themes name it (a cell that is not a list names none).
+
+    The lists are exploded once, so the cost grows with the number of rows, not
+    with rows × themes × EPCI.
+
+    Examples
+    --------
+    >>> flags = theme_flags(pd.Series([["tourisme"], None, ["tourisme", "x"]]))
+    >>> flags["tourisme"].tolist(), int(flags.to_numpy().sum())
+    ([True, False, True], 2)
+    """
+    lists = [xs if isinstance(xs, list | tuple) else () for xs in themes]
+    exploded = pd.Series(lists, dtype=object).explode()
+    codes = pd.Index(list(THEMES)).get_indexer(exploded.to_numpy())  # -1: none
+    named = codes >= 0
+    flags = np.zeros((len(lists), len(THEMES)), dtype=bool)
+    flags[exploded.index.to_numpy()[named], codes[named]] = True
+    return pd.DataFrame(flags, index=themes.index, columns=list(THEMES))
 
 
 def _support(acteurs: gpd.GeoDataFrame, categories: Iterable[str]) -> gpd.GeoDataFrame:
@@ -186,7 +205,7 @@ def commune_indicators(
     evenements = empty if evenements is None else evenements
     com = territory.communes
     out = com[["code_insee", "nom", "epci_siren", "epci_nom", "population"]].copy()
-    out["superficie_km2"] = territory.communes_l93.area.to_numpy() / 1e6
+    out["superficie_km2"] = territory.areas_km2.to_numpy()
     out["densite_hab_km2"] = out["population"] / out["superficie_km2"]
     out["locaux_nb"] = count_by_commune(com, locaux, name="locaux_nb")
     out["locaux_surface_m2"] = (
@@ -214,10 +233,10 @@ def commune_indicators(
     for cat in ACTOR_CATEGORIES:
         col = f"acteurs_cat_{slug(cat)}"
         out[col] = count_by_commune(com, acteurs[acteurs["categorie"] == cat], name=col)
+    flags = theme_flags(acteurs["themes"])
     for theme in THEMES:
         col = f"acteurs_theme_{slug(theme)}"
-        sel = acteurs[_has(acteurs["themes"], theme)] if len(acteurs) else acteurs
-        out[col] = count_by_commune(com, sel, name=col)
+        out[col] = count_by_commune(com, acteurs[flags[theme].to_numpy()], name=col)
     out["evenements_nb"] = count_by_commune(com, evenements, name="evenements_nb")
     out["distance_acteur_km"] = nearest_distance_km(
         territory.mairies, support, name="distance_acteur_km"
@@ -281,20 +300,37 @@ def coverage_matrix(territory: Territory, acteurs: pd.DataFrame) -> pd.DataFrame
     """EPCI × theme matrix: how many actors work on each theme in each EPCI.
 
     An actor covers the EPCI of its commune; an actor whose perimeter is wider
-    than an EPCI (Pays, département, région) covers every EPCI of the territory.
+    than an EPCI (Pays, département, région) covers every EPCI of the territory
+    (once, even when it also sits in one). Computed from the exploded theme
+    lists (:func:`theme_flags`): local actors grouped by EPCI, plus the wide
+    actors' counts on every row.
+
+    Examples
+    --------
+    >>> from mitlib.data.territory import load_territory
+    >>> acteurs = pd.DataFrame({
+    ...     "epci_siren": ["200023307", "200023307", "244701405"],
+    ...     "themes": [["tourisme"], ["tourisme", "culture et patrimoine"], []],
+    ...     "perimetre": ["commune", "région", "EPCI"]})
+    >>> m = coverage_matrix(load_territory(), acteurs)
+    >>> m.loc["200023307", ["tourisme", "culture et patrimoine"]].tolist()
+    [2, 1]
+    >>> m.loc["244701405", ["tourisme", "culture et patrimoine"]].tolist()
+    [1, 1]
     """
     epci = territory.epci.set_index("epci_siren")["epci_nom"]
-    wide = (
-        acteurs["perimetre"].isin(_WIDE_PERIMETERS) if "perimetre" in acteurs else False
+    if "perimetre" in acteurs:
+        wide = acteurs["perimetre"].isin(_WIDE_PERIMETERS).to_numpy()
+    else:
+        wide = np.zeros(len(acteurs), dtype=bool)
+    flags = theme_flags(acteurs["themes"]).to_numpy().astype(np.int64)
+    local = (
+        pd.DataFrame(flags[~wide], columns=list(THEMES))
+        .groupby(acteurs["epci_siren"].to_numpy()[~wide])
+        .sum()
     )
-    rows = {}
-    for siren in epci.index:
-        covers = (acteurs["epci_siren"] == siren) | wide
-        rows[siren] = {
-            theme: int((covers & _has(acteurs["themes"], theme)).sum())
-            for theme in THEMES
-        }
-    matrix = pd.DataFrame.from_dict(rows, orient="index")[list(THEMES)]
+    matrix = local.reindex(epci.index, fill_value=0) + flags[wide].sum(axis=0)
+    matrix = matrix.astype(np.int64)
     matrix.insert(0, "epci_nom", epci)
     matrix.index.name = "epci_siren"
     return matrix

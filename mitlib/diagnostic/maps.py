@@ -35,7 +35,13 @@ from mitlib.data.territory import Territory
 from mitlib.data.vocabularies import ACTOR_CATEGORIES
 from mitlib.diagnostic.indicators import indicator_labels
 from mitlib.diagnostic.metadata import indicator
-from mitlib.render.geojson import esc_text, format_cell, lonlat, point_features
+from mitlib.render.geojson import (
+    esc_text,
+    format_cell,
+    lonlat,
+    map_contours,
+    point_features,
+)
 from mitlib.render.maps import (
     DEFAULT_ATTRIBUTION,
     add_epci_layer,
@@ -52,6 +58,7 @@ from mitlib.render.maps import (
 from mitlib.render.palettes import CATEGORY_COLORS
 
 __all__ = [
+    "UNTICKED_POINTS_ABOVE",
     "add_actors_layer",
     "add_events_layer",
     "add_premises_layer",
@@ -60,6 +67,10 @@ __all__ = [
 
 _PREMISES_COLORS = ("#2c7bb6", "#1a9850")  # other, available for a marathon
 _EVENT_COLOR = "#6a3d9a"
+#: Beyond this many actors and events (drawn one by one, not clustered), the
+#: diagnosis map opens with their layers unticked: they would cover the
+#: choropleth (a region has about 3,600 in the benchmark, France 28,000).
+UNTICKED_POINTS_ABOVE = 5_000
 
 
 # ---------------------------------------------------------------------------
@@ -132,13 +143,29 @@ def _public_fields(table: str) -> tuple[list[str], list[tuple[str, str, str]]]:
     return labels, [(col, kinds.get(col, "texte"), unit) for col, _, unit in fields]
 
 
-def _values(record: Mapping, fields: list[tuple[str, str, str]]) -> list[str]:
+def _cell(value: object, column: str, kind: str, unit: str) -> str:
+    text = format_cell(value, kind)
+    if column == "controle_position" and text == "ok":
+        text = ""
+    return esc_text(text + unit) if text else ""
+
+
+def _values(record: Mapping, fields: list[tuple[str, str, str]], seen: dict) -> list:
+    """Escaped popup values of a record; ``seen`` keeps the text of the values
+    met before (a layer repeats categories, dates, sources thousands of times)."""
     out = []
     for column, kind, unit in fields:
-        text = format_cell(record.get(column), kind)
-        if column == "controle_position" and text == "ok":
-            text = ""
-        out.append(esc_text(text + unit) if text else "")
+        value = record.get(column)
+        try:
+            key = (column, type(value), value)
+            text = seen.get(key)
+        except TypeError:  # a list: not hashable
+            key, text = None, None
+        if text is None:
+            text = _cell(value, column, kind, unit)
+            if key is not None:
+                seen[key] = text
+        out.append(text)
     return out
 
 
@@ -161,12 +188,14 @@ def add_premises_layer(
     """
     data = get_schema("locaux").public_frame(locaux)
     labels, fields = _public_fields("locaux")
+    seen: dict = {}  # texts of the values met, see _values
 
     def properties(r: Mapping) -> dict:
         kind = format_cell(r.get("type_local"))
         title = f"Local {format_cell(r.get('id'))}" + (f" ({kind})" if kind else "")
         available = r.get("disponible_marathon") is True
-        return {"t": esc_text(title), "v": _values(r, fields), "s": int(available)}
+        values = _values(r, fields, seen)
+        return {"t": esc_text(title), "v": values, "s": int(available)}
 
     features = point_features(data, properties)
     m = start_map(m, *lonlat(data))
@@ -186,6 +215,7 @@ def add_actors_layer(
     categories: Sequence[str] | None = None,
     *,
     fictional: bool = False,
+    show: bool = True,
 ) -> folium.Map:
     """Actors as circles, one layer per category, each with its own colour.
 
@@ -202,6 +232,8 @@ def add_actors_layer(
         (:data:`~mitlib.render.palettes.CATEGORY_COLORS`).
     fictional : bool
         Show the fictional-data banner (also when ``acteurs`` is the sample).
+    show : bool
+        Layers ticked at opening (else listed unticked in the layer switcher).
     """
     data = get_schema("acteurs").public_frame(acteurs)
     known = list(ACTOR_CATEGORIES)
@@ -219,16 +251,18 @@ def add_actors_layer(
         c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(everything)
     }
     labels, fields = _public_fields("acteurs")
+    seen: dict = {}  # texts of the values met, see _values
 
     def properties(r: Mapping) -> dict:
-        return {"t": esc_text(format_cell(r.get("nom"))), "v": _values(r, fields)}
+        return {"t": esc_text(format_cell(r.get("nom"))), "v": _values(r, fields, seen)}
 
     m = start_map(m, *lonlat(data))
     for category in categories:
         features = point_features(data[data["categorie"] == category], properties)
         title = f"Acteurs : {category} ({len(features)})"
         styles = [circle_style(colors[category])]
-        add_point_layer(m, swatch(colors[category], title), features, labels, styles)
+        name = swatch(colors[category], title)
+        add_point_layer(m, name, features, labels, styles, show=show)
     return finish_map(m, fictional or is_fictional(acteurs))
 
 
@@ -238,29 +272,38 @@ def add_events_layer(
     *,
     name: str = "Événements locaux",
     fictional: bool = False,
+    show: bool = True,
 ) -> folium.Map:
-    """Local events (fairs, markets, salons…) as purple circles."""
+    """Local events (fairs, markets, salons…) as purple circles (layer ticked
+    at opening unless ``show`` is false)."""
     data = get_schema("evenements").public_frame(evenements)
     labels, fields = _public_fields("evenements")
+    seen: dict = {}  # texts of the values met, see _values
 
     def properties(r: Mapping) -> dict:
         record = {**r, "dates": _event_dates(r)}
         nom = format_cell(r.get("nom"))
         hover = f"{nom} ({record['dates']})" if record["dates"] else nom
-        return {"t": esc_text(nom), "h": esc_text(hover), "v": _values(record, fields)}
+        values = _values(record, fields, seen)
+        return {"t": esc_text(nom), "h": esc_text(hover), "v": values}
 
     features = point_features(data, properties)
     m = start_map(m, *lonlat(data))
     title = swatch(_EVENT_COLOR, f"{name} ({len(features)})")
-    add_point_layer(m, title, features, labels, [circle_style(_EVENT_COLOR)])
+    styles = [circle_style(_EVENT_COLOR)]
+    add_point_layer(m, title, features, labels, styles, show=show)
     return finish_map(m, fictional or is_fictional(evenements))
 
 
 def _commune_values(
-    territory: Territory, indicators: pd.DataFrame | None, column: str
+    territory: Territory,
+    indicators: pd.DataFrame | None,
+    column: str,
+    contours: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Territory communes with ``column`` taken from ``indicators``."""
-    base = territory.communes
+    """Territory communes with ``column`` taken from ``indicators`` (and the
+    ``contours`` drawn, on the index of ``territory.communes``)."""
+    base = territory.communes if contours is None else contours
     if indicators is None:
         return base
     if column not in indicators.columns:
@@ -308,6 +351,14 @@ def diagnosis_map(
     borders, the premises, actors and events when given, a layer switcher and
     a commune search box.
 
+    The contours of a large territory (a region, France) are simplified for
+    the page, communes and EPCI keeping their shared borders
+    (:func:`~mitlib.render.geojson.map_contours`), and drawn on a canvas
+    rather than as SVG elements, which keeps the page light and quick; those
+    of a smaller territory (the Pays) are drawn unchanged. Beyond
+    :data:`UNTICKED_POINTS_ABOVE` actors and events, their layers open
+    unticked (the layer switcher shows them).
+
     Parameters
     ----------
     territory : Territory
@@ -342,7 +393,8 @@ def diagnosis_map(
     >>> page.count("<option value="), "Population municipale" in page
     (133, True)
     """
-    communes = _commune_values(territory, indicators, column)
+    contours = map_contours(territory.communes, territory.epci)
+    communes = _commune_values(territory, indicators, column, contours.communes)
     meta = territory.meta or {}
     attribution = DEFAULT_ATTRIBUTION
     if meta.get("sources_primaires") and meta.get("licence"):
@@ -353,6 +405,12 @@ def diagnosis_map(
         title=f"Diagnostic — {territory.name}",
         attribution=attribution,
     )
+    # thousands of communes: one canvas, not thousands of SVG elements, and
+    # thinner borders (pixels)
+    large = contours.tolerance_m > 0
+    commune_line, epci_line = (0.3, 1.5) if large else (0.6, 2.5)
+    if large:
+        m.options["prefer_canvas"] = True
     fictional = fictional or is_fictional(indicators, locaux, acteurs, evenements)
     choropleth_map(
         communes,
@@ -365,13 +423,19 @@ def diagnosis_map(
         decimals=_decimals(column) if decimals is None else decimals,
         m=m,
         fictional=fictional,
+        coord_decimals=contours.decimals,
+        line_weight=commune_line,
     )
-    add_epci_layer(m, territory.epci)
+    add_epci_layer(
+        m, contours.epci, coord_decimals=contours.decimals, line_weight=epci_line
+    )
     if locaux is not None:
         add_premises_layer(m, locaux)
+    points = sum(len(t) for t in (acteurs, evenements) if t is not None)
+    show = points <= UNTICKED_POINTS_ABOVE
     if acteurs is not None:
-        add_actors_layer(m, acteurs, categories)
+        add_actors_layer(m, acteurs, categories, show=show)
     if evenements is not None:
-        add_events_layer(m, evenements)
-    add_search_control(m, territory.communes)
+        add_events_layer(m, evenements, show=show)
+    add_search_control(m, territory.communes, coord_decimals=contours.decimals)
     return add_layer_control(m)

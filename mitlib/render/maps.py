@@ -18,9 +18,11 @@ once per page. The domain maps (:mod:`mitlib.diagnostic.maps`,
 Layers are GeoJSON (:mod:`mitlib.render.geojson`) drawn by a small script of
 this package (``assets/maps.js``): each feature carries its title, its popup
 values and the number of its style, while labels and styles are written once
-per layer, which keeps pages small. Every piece of user text is HTML-escaped
-in Python before it enters a popup, a tooltip, a legend, a layer name or the
-commune search list.
+per layer and repeated texts once per layer too
+(:func:`~mitlib.render.geojson.pack_features`, unpacked by
+``assets/maps_packed.js``), which keeps pages small. Every piece of user text
+is HTML-escaped in Python before it enters a popup, a tooltip, a legend, a
+layer name or the commune search list.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
@@ -48,6 +51,8 @@ from mitlib.render.geojson import (
     esc_text,
     feature,
     format_cell,
+    main_bounds_lonlat,
+    pack_features,
     rounded_geometries,
     script_json,
     to_wgs84,
@@ -56,6 +61,7 @@ from mitlib.render.offline import element_ids, ensure_offline, new_map
 from mitlib.render.palettes import NO_DATA_COLOR, spread_palette
 
 __all__ = [
+    "CHUNKED_ABOVE",
     "DEFAULT_ATTRIBUTION",
     "FeatureLayer",
     "Legend",
@@ -78,6 +84,9 @@ DEFAULT_ATTRIBUTION = (
 _EPCI_STYLE = {"color": "#222222", "weight": 2.5, "opacity": 0.9, "fill": False}
 _HOVER = {"weight": 2.5, "color": "#000000"}
 _LAYER_CONTROL = "mitlib_layer_control"
+#: A marker cluster of more points than this is built in chunks, the page
+#: staying responsive meanwhile (46,000 premises of a France-wide sample).
+CHUNKED_ABOVE = 10_000
 
 
 def circle_style(color: str) -> dict:
@@ -120,7 +129,10 @@ class _Helpers(MacroElement):
         super().__init__()
         self._name = "Helpers"
         self.css = (ASSETS_DIR / "maps.css").read_text(encoding="utf-8")
-        self.js = (ASSETS_DIR / "maps.js").read_text(encoding="utf-8")
+        self.js = "".join(
+            (ASSETS_DIR / name).read_text(encoding="utf-8")
+            for name in ("maps.js", "maps_packed.js")
+        )
 
 
 class FeatureLayer(Layer):
@@ -128,12 +140,14 @@ class FeatureLayer(Layer):
 
     Each feature has ``t`` (escaped title), ``v`` (escaped popup values, one
     per label), optionally ``h`` (escaped hover text) and ``s`` (index in
-    ``styles``, default 0).
+    ``styles``, default 0). The features are written packed
+    (:func:`~mitlib.render.geojson.pack_features`; ``decimals``: those of
+    their coordinates).
     """
 
     _template = Template(
         "{% macro script(this, kwargs) %}\n"
-        "var {{ this.get_name() }} = L.geoJson({{ this.data }},\n"
+        "var {{ this.get_name() }} = L.geoJson(mitlib.unpack({{ this.data }}),\n"
         "    mitlib.layerOptions({{ this.options }}));\n"
         "{% endmacro %}"
     )
@@ -147,12 +161,28 @@ class FeatureLayer(Layer):
         styles: list[dict],
         hover: dict | None = None,
         control: bool = True,
+        decimals: int = COORD_DECIMALS,
     ) -> None:
         super().__init__(name=name, overlay=True, control=control)
         self._name = "FeatureLayer"
-        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.data = script_json(pack_features(features, decimals))
         options = {"labels": labels, "styles": styles, "hover": hover}
         self.options = script_json(options)
+
+
+class _Cluster(MarkerCluster):
+    """A marker cluster put on the map before its markers are added to it.
+
+    folium puts a layer on the map after its children; markers added to a
+    cluster that is not on the map yet are each checked against all those
+    already waiting, which is quadratic (a second for France's 46,000 premises).
+    """
+
+    def render(self, **kwargs) -> None:
+        if self.show:  # first child: the cluster is on the map, then its markers
+            add = ElementAddToElement(self.get_name(), self._parent.get_name())
+            self.add_child(add, name=self.get_name() + "_add", index=0)
+        super().render(**kwargs)
 
 
 class Legend(MacroElement):
@@ -237,8 +267,9 @@ def fitted_map(
     attribution: str = DEFAULT_ATTRIBUTION,
 ) -> folium.Map:
     """A new offline map (:func:`~mitlib.render.offline.new_map`) fitted to the
-    extent of ``gdf``."""
-    lon, lat = bounds_lonlat(gdf)
+    extent of ``gdf`` (of its main part: mainland France for France,
+    :func:`~mitlib.render.geojson.main_bounds_lonlat`)."""
+    lon, lat = main_bounds_lonlat(gdf)
     return new_map(
         bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
         tiles=tiles,
@@ -255,14 +286,18 @@ def add_point_layer(
     styles: list[dict],
     *,
     cluster: bool = False,
+    show: bool = True,
 ) -> None:
     """Add points as one entry of the layer switcher, labelled ``name`` (HTML,
-    already escaped): a feature group, or with ``cluster`` a marker cluster."""
+    already escaped): a feature group, or with ``cluster`` a marker cluster
+    (built in chunks beyond :data:`CHUNKED_ABOVE` points); ticked at opening
+    unless ``show`` is false."""
     with element_ids(m):
         if cluster:
-            group = MarkerCluster(name=name, max_cluster_radius=40)
+            chunked = {"chunked_loading": True} if len(features) > CHUNKED_ABOVE else {}
+            group = _Cluster(name=name, max_cluster_radius=40, show=show, **chunked)
         else:
-            group = folium.FeatureGroup(name=name)
+            group = folium.FeatureGroup(name=name, show=show)
         FeatureLayer(
             features, name=None, labels=labels, styles=styles, control=False
         ).add_to(group)
@@ -312,6 +347,8 @@ def choropleth_map(
     m: folium.Map | None = None,
     fictional: bool = False,
     tiles: str | folium.TileLayer | None = None,
+    coord_decimals: int = COORD_DECIMALS,
+    line_weight: float = 0.6,
 ) -> folium.Map:
     """Map a commune indicator in classes, with a French legend.
 
@@ -341,6 +378,12 @@ def choropleth_map(
         the sample: :func:`~mitlib.data.fictional.is_fictional`).
     tiles : str or folium.TileLayer, optional
         Background tiles of a new map (need network access); none by default.
+    coord_decimals : int
+        Decimals of the coordinates (default about a metre; contours
+        simplified by :func:`~mitlib.render.geojson.map_contours` give theirs).
+    line_weight : float
+        Width (pixels) of the commune borders; thinner on a map of thousands
+        of communes.
 
     Examples
     --------
@@ -370,7 +413,7 @@ def choropleth_map(
     codes = gdf["code_insee"].tolist() if "code_insee" in gdf else empty
     epci = gdf["epci_nom"].fillna("").tolist() if "epci_nom" in gdf else empty
     features = []
-    for i, geometry in enumerate(rounded_geometries(gdf.geometry)):
+    for i, geometry in enumerate(rounded_geometries(gdf.geometry, coord_decimals)):
         if geometry is not None:
             text = format_fr(values.iat[i], decimals, missing=NO_DATA_LABEL)
             features.append(
@@ -383,7 +426,7 @@ def choropleth_map(
                     s=int(classes[i]),
                 )
             )
-    base = {"color": "#777777", "weight": 0.6, "fillOpacity": 0.8}
+    base = {"color": "#777777", "weight": line_weight, "fillOpacity": 0.8}
     styles = [{**base, "fillColor": c} for c in [*palette, NO_DATA_COLOR]]
     if m is None:
         m = fitted_map(gdf, tiles=tiles)
@@ -396,6 +439,7 @@ def choropleth_map(
             labels=["Code INSEE", "EPCI", esc_text(label)],
             styles=styles,
             hover=_HOVER,
+            decimals=coord_decimals,
         ).add_to(m)
         m.add_child(Legend(legend), name="mitlib_legend")
     return finish_map(m, fictional or is_fictional(communes))
@@ -407,21 +451,27 @@ def add_epci_layer(
     *,
     name: str = "Intercommunalités (EPCI)",
     fictional: bool = False,
+    coord_decimals: int = COORD_DECIMALS,
+    line_weight: float = 2.5,
 ) -> folium.Map:
     """Draw the EPCI borders (no fill), with their name on hover.
+
+    ``coord_decimals``: decimals of the coordinates, ``line_weight``: width of
+    the borders (pixels), as in :func:`choropleth_map`.
 
     Examples
     --------
     >>> from mitlib.data.territory import load_territory
     >>> from mitlib.render.offline import render_html
-    >>> m = add_epci_layer(None, load_territory().epci)
-    >>> render_html(m).count('"epci_siren":')
-    5
+    >>> page = render_html(add_epci_layer(None, load_territory().epci))
+    >>> page.count('"epci_siren"'), "Communauté de communes Fumel Vallée du Lot" in page
+    (1, True)
     """
     gdf = to_wgs84(epci)
     features = []
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
-    for record, geometry in zip(records, rounded_geometries(gdf.geometry), strict=True):
+    shapes = rounded_geometries(gdf.geometry, coord_decimals)
+    for record, geometry in zip(records, shapes, strict=True):
         if geometry is not None:
             title = esc_text(record.get("epci_nom") or record.get("epci_siren"))
             values = [
@@ -441,24 +491,31 @@ def add_epci_layer(
             features,
             name=esc_text(name),
             labels=["SIREN", "Communes", "Population"],
-            styles=[_EPCI_STYLE],
+            styles=[{**_EPCI_STYLE, "weight": line_weight}],
+            decimals=coord_decimals,
         ).add_to(m)
     return finish_map(m, fictional or is_fictional(epci))
 
 
-def add_search_control(m: folium.Map | None, communes: gpd.GeoDataFrame) -> folium.Map:
+def add_search_control(
+    m: folium.Map | None,
+    communes: gpd.GeoDataFrame,
+    *,
+    coord_decimals: int = COORD_DECIMALS,
+) -> folium.Map:
     """Add a commune search box: choosing a name zooms to the commune.
 
     The list is an HTML ``<datalist>`` (the browser's own autocompletion);
     accents, case, apostrophes and hyphens are ignored when matching. Names
-    shared by two communes are followed by their INSEE code.
+    shared by two communes are followed by their INSEE code. The communes'
+    bounds are written with ``coord_decimals``.
     """
     gdf = to_wgs84(communes)
     names = gdf["nom"].astype(str).tolist()
     codes = gdf["code_insee"].astype(str).tolist() if "code_insee" in gdf else names
     counts = pd.Series(names).value_counts()
     index: dict[str, list] = {}
-    bounds = np.round(gdf.geometry.bounds.to_numpy(), COORD_DECIMALS)
+    bounds = np.round(gdf.geometry.bounds.to_numpy(), coord_decimals)
     for name, code, (minx, miny, maxx, maxy) in zip(names, codes, bounds, strict=True):
         if not np.isnan(minx):
             key = f"{name} ({code})" if counts[name] > 1 else name

@@ -14,7 +14,8 @@ tolerances and status vocabulary:
   the results stay deterministic. With no integer variable it solves the LP
   by HiGHS's default LP route.
 * :func:`solve_lp` maximises the same kind of LP by the HiGHS dual simplex
-  (:func:`scipy.optimize.linprog`), by column generation (exact).
+  (:func:`scipy.optimize.linprog`; or its interior point method), by column
+  generation (exact), and gives the row duals.
 * :func:`maximize` tries the LP relaxation first (an integral optimal vertex
   is optimal for the integer programme), then the MILP.
 
@@ -118,6 +119,10 @@ class Outcome:
         The solver's message (why it stopped).
     value : float
         ``objective @ x`` as the solver reported it (NaN without ``x``).
+    duals : numpy.ndarray or None
+        For an optimal :func:`solve_lp`: one shadow price per row of ``a``
+        (the rate at which the optimum grows with the row's bound: ``≥ 0``
+        for a row binding at ``ub``, ``≤ 0`` at ``lb``); None otherwise.
     """
 
     x: np.ndarray | None
@@ -126,6 +131,7 @@ class Outcome:
     solver: str
     message: str = ""
     value: float = math.nan
+    duals: np.ndarray | None = None
 
 
 def is_integral(values: np.ndarray) -> bool:
@@ -199,7 +205,18 @@ def solve_milp(
     return Outcome(x, status, bound, "milp", message, value)
 
 
-def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
+def solve_lp(
+    objective,
+    a,
+    lb,
+    ub,
+    var_lb,
+    var_ub,
+    *,
+    seed=None,
+    seconds=None,
+    method="highs-ds",
+):
     """Maximise ``objective @ x`` over ``lb ≤ a x ≤ ub`` by the HiGHS dual simplex.
 
     Column generation keeps large instances fast and the answer exact: the
@@ -208,13 +225,17 @@ def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
     whose reduced cost shows it could improve the objective is added, until
     none does; the last basic solution is then an optimal vertex of the full
     LP. If the restricted LP is infeasible, all columns are taken.
+    ``method="highs-ipm"`` uses HiGHS's interior point method instead
+    (followed by its crossover to a basic solution): much faster on large
+    degenerate LPs. ``seconds`` bounds all the LPs of the loop together.
 
     Returns
     -------
     Outcome
-        ``solver == "lp"``; for ``"optimal"``, ``x`` is the full vertex and
-        ``bound`` its value. Otherwise ``x`` is None (``"infeasible"``, or
-        ``"error"`` for a time limit or a failure).
+        ``solver == "lp"``; for ``"optimal"``, ``x`` is the full solution,
+        ``bound`` its value and ``duals`` the row shadow prices. Otherwise
+        ``x`` is None (``"infeasible"``, or ``"error"`` for a time limit or a
+        failure).
 
     Examples
     --------
@@ -222,8 +243,8 @@ def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
     >>> out = solve_lp(np.array([1.0, 2.0]), sparse.csr_matrix([[1.0, 1.0]]),
     ...                np.array([-np.inf]), np.array([1.5]), np.zeros(2),
     ...                np.ones(2))
-    >>> out.status, out.x.tolist(), out.bound
-    ('optimal', [0.5, 1.0], 2.5)
+    >>> out.status, out.x.tolist(), out.bound, out.duals.tolist()
+    ('optimal', [0.5, 1.0], 2.5, [1.0])
     """
     eq = np.flatnonzero(np.isfinite(lb) & (lb == ub))
     up = np.flatnonzero(np.isfinite(ub) & (lb != ub))
@@ -234,8 +255,15 @@ def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
     n = len(objective)
     cols = np.ones(n, dtype=bool) if seed is None else np.asarray(seed, bool).copy()
     cols |= var_lb > 0  # a column left out is fixed at 0, below such a bound
+    end = None if seconds is None else time.perf_counter() + seconds
     while True:
         idx = np.flatnonzero(cols)
+        options = {}
+        if end is not None:  # one budget for all the LPs of the loop
+            left = end - time.perf_counter()
+            if left <= 0:
+                return Outcome(None, ERROR, math.nan, "lp", "time limit reached")
+            options["time_limit"] = left
         res = linprog(
             -objective[idx],
             A_ub=a_ub[:, idx] if len(b_ub) else None,
@@ -243,8 +271,8 @@ def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
             A_eq=a_eq[:, idx] if len(eq) else None,
             b_eq=lb[eq] if len(eq) else None,
             bounds=np.column_stack([var_lb[idx], var_ub[idx]]),
-            method="highs-ds",
-            options={} if seconds is None else {"time_limit": seconds},
+            method=method,
+            options=options,
         )
         if res.status == _SCIPY_INFEASIBLE and not cols.all():
             cols[:] = True
@@ -260,7 +288,11 @@ def solve_lp(objective, a, lb, ub, var_lb, var_ub, *, seed=None, seconds=None):
         if not entering.any():
             x = np.zeros(n)
             x[idx] = res.x
-            return Outcome(x, OPTIMAL, -res.fun, "lp", res.message, -res.fun)
+            duals = np.zeros(a.shape[0])
+            duals[eq] -= y_eq
+            duals[up] -= y_ub[: len(up)]
+            duals[low] += y_ub[len(up) :]
+            return Outcome(x, OPTIMAL, -res.fun, "lp", res.message, -res.fun, duals)
         cols |= entering
 
 
@@ -306,8 +338,8 @@ def relative_gap(bound: float, value: float) -> float:
 class Deadline:
     """A time budget shared by several solves (None: unlimited).
 
-    >>> Deadline(None).left() is None
-    True
+    >>> Deadline(None).left() is None, Deadline(None).expired()
+    (True, False)
     """
 
     def __init__(self, seconds: float | None) -> None:
@@ -318,6 +350,10 @@ class Deadline:
         if self.end is None:
             return None
         return max(self.end - time.perf_counter(), MIN_SECONDS)
+
+    def expired(self) -> bool:
+        """Whether the budget is spent (never when unlimited)."""
+        return self.end is not None and time.perf_counter() >= self.end
 
 
 def milp_seconds(seconds: float | None, n_cols: int) -> float | None:
